@@ -1,0 +1,1 @@
+"""flake8 plugin and ``honeyhive-lint`` command for the HoneyHive rules HH001 and HH002."""

@@ -1,0 +1,1 @@
+"""pylint plugin for the HoneyHive rules HH001 and HH002."""
