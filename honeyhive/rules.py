@@ -1,8 +1,8 @@
 """The HH rule catalog: the one definition of every rule and of the API facts the rules rely on.
 
-The flake8 plugin, the pylint plugin, ``honeyhive-lint``, the SDK's runtime warnings and the generated
-docs all read this module. It imports only the standard library, so that flake8 and the SDK can load it
-in well under a millisecond.
+The flake8 plugin, the pylint plugin, ``honeyhive-lint``, the SDK's runtime warnings and the
+generated docs all read this module. It imports only the standard library, so that flake8 and the
+SDK can load it in well under a millisecond.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Rule:
     symbol: str
     title: str
     summary: str
-    # A ``%(name)s`` template: pylint formats with ``msg % args``, and a dict serves every front end.
+    # A ``%(name)s`` template: pylint formats ``msg % args``, and a dict serves every front end.
     message: str
     warning_class: str
     docs: RuleDocs
@@ -79,13 +79,15 @@ HH001: Final = Rule(
             "Finds calls of the tracer's instance method `enrich_session` that pass a session id: "
             'the `session_id=` keyword, a dict unpacked as `**{"session_id": ...}`, or a first '
             "positional argument that is evidently a session id (a string, an f-string, or a name "
-            "such as `session_id`, `sid` or `user_session_id`). It never reports the free function "
-            "`honeyhive.enrich_session(session_id, ...)`, whose purpose is to enrich a session by id."
+            "such as `session_id`, `sid`, `SESSION_ID` or `user_session_id`). It never reports the "
+            "free function `honeyhive.enrich_session(session_id, ...)`, whose purpose is to "
+            "enrich a session by id."
         ),
         why_is_this_bad=(
-            "A HoneyHive tracer is bound to exactly one session. Passing that session's id again is "
-            "redundant, and passing another id treats the tracer as a manager of many sessions: the "
-            "enrichment lands on a session whose spans this tracer never produced. Older SDKs took "
+            "A HoneyHive tracer is bound to exactly one session. Passing that session's id again "
+            "is redundant, and passing another id treats the tracer as a manager of many "
+            "sessions: the enrichment lands on a session whose spans this tracer never produced. "
+            "Older SDKs took "
             "the session id as the first positional argument; honeyhive 1.7 binds such a string to "
             "`metadata` and silently sends nothing. At run time the SDK raises `TypeError` for the "
             "positional form, and warns with `SessionIdArgumentWarning` (HH001) or, for another "
@@ -94,27 +96,27 @@ HH001: Final = Rule(
         example=(
             "from honeyhive import HoneyHiveTracer\n"
             "\n"
-            "tracer = HoneyHiveTracer.init(project=\"support-bot\")\n"
+            'tracer = HoneyHiveTracer.init(project="support-bot")\n'
             "\n"
             "\n"
             "def record_feedback(session_id: str, rating: int) -> None:\n"
-            "    tracer.enrich_session(session_id=session_id, feedback={\"rating\": rating})\n"
+            '    tracer.enrich_session(session_id=session_id, feedback={"rating": rating})\n'
         ),
         use_instead=(
             "import honeyhive\n"
             "from honeyhive import HoneyHiveTracer\n"
             "\n"
-            "tracer = HoneyHiveTracer.init(project=\"support-bot\")\n"
+            'tracer = HoneyHiveTracer.init(project="support-bot")\n'
             "\n"
             "\n"
             "def record_feedback(session_id: str, rating: int) -> None:\n"
             "    # Enrich any session by id, for example with feedback that arrives later.\n"
-            "    honeyhive.enrich_session(session_id, feedback={\"rating\": rating})\n"
+            '    honeyhive.enrich_session(session_id, feedback={"rating": rating})\n'
             "\n"
             "\n"
             "def finish() -> None:\n"
             "    # Enrich the tracer's own session: no id needed.\n"
-            "    tracer.enrich_session(metadata={\"resolved\": True})\n"
+            '    tracer.enrich_session(metadata={"resolved": True})\n'
         ),
     ),
 )
@@ -150,7 +152,7 @@ HH002: Final = Rule(
         example=(
             "from honeyhive import HoneyHiveTracer, trace\n"
             "\n"
-            "tracer = HoneyHiveTracer.init(project=\"support-bot\")\n"
+            'tracer = HoneyHiveTracer.init(project="support-bot")\n'
             "\n"
             "\n"
             "def handle(request_session_id: str, question: str) -> str:\n"
@@ -158,7 +160,7 @@ HH002: Final = Rule(
             "    return answer(question)\n"
             "\n"
             "\n"
-            "@trace(session_id=\"3f0c6a52-1b7e-4c1e-9a53-5d2f0f8f2a11\")\n"
+            '@trace(session_id="3f0c6a52-1b7e-4c1e-9a53-5d2f0f8f2a11")\n'
             "def answer(question: str) -> str:\n"
             "    return question.upper()\n"
         ),
@@ -169,7 +171,7 @@ HH002: Final = Rule(
             "def handle(request_session_id: str, question: str) -> str:\n"
             "    # One cheap tracer per session, bound at creation and ended on exit.\n"
             "    with HoneyHiveTracer.init(\n"
-            "        project=\"support-bot\", session_id=request_session_id\n"
+            '        project="support-bot", session_id=request_session_id\n'
             "    ):\n"
             "        return answer(question)\n"
             "\n"

@@ -1,0 +1,292 @@
+"""Find HH001 and HH002 in one module's syntax tree.
+
+Two cheap steps come before any name resolution. One regular expression finds the lines that mention
+a rule token (or ``honeyhive``), and the tree walk descends only into nodes that span such a line.
+Only the calls and assignments found that way are resolved, through the scopes around them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from typing import Final
+
+from flake8_honeyhive.evaluate import Evaluator
+from flake8_honeyhive.findings import Finding
+from flake8_honeyhive.scopes import ModuleInfo, Scope
+from flake8_honeyhive.values import Kind, Verdict
+from honeyhive.rules import (
+    DECORATOR_QUALNAMES,
+    ENRICH_SESSION,
+    FORM_DICT_UNPACK,
+    FORM_KEYWORD,
+    FORM_POSITIONAL,
+    HH001,
+    HH002,
+    LEGACY_SESSION_METHODS,
+    RULE_TOKENS,
+    SESSION_ATTRIBUTES,
+    SESSION_ID_NAME_SUFFIX,
+    SESSION_ID_NAMES,
+    SESSION_ID_PARAMETER,
+    TRACER_DECORATOR_METHOD,
+    Rule,
+    legacy_method_usage,
+    override_usage,
+    rebind_usage,
+)
+
+# `acreate_session` and `_session_id` contain shorter tokens: the shortest spelling suffices.
+_TOKENS: Final = sorted(
+    {token for token in RULE_TOKENS if not any(t != token and t in token for t in RULE_TOKENS)}
+)
+_HOT_PATTERN: Final = "|".join([*_TOKENS, "honeyhive"])
+_HOT_TEXT: Final = re.compile(_HOT_PATTERN)
+_HOT_BYTES: Final = re.compile(_HOT_PATTERN.encode())
+_GLOBAL_TEXT: Final = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
+_GLOBAL_BYTES: Final = re.compile(rb"^[ \t]*global[ \t]", re.MULTILINE)
+_SCOPE_NODES: Final = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+_DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATOR_QUALNAMES)
+
+
+def hot_lines(source: str | bytes) -> list[int]:
+    """Sorted numbers of the lines that mention a rule token or ``honeyhive``."""
+    if isinstance(source, bytes):
+        starts = [match.start() for match in _HOT_BYTES.finditer(source)]
+        count = source.count
+        newline: str | bytes = b"\n"
+    else:
+        starts = [match.start() for match in _HOT_TEXT.finditer(source)]
+        count = source.count  # type: ignore[assignment]
+        newline = "\n"
+    lines: list[int] = []
+    line, last = 1, 0
+    for start in starts:
+        line += count(newline, last, start)  # type: ignore[arg-type]
+        last = start
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def _module_info(tree: ast.Module, source: str | bytes) -> ModuleInfo:
+    if isinstance(source, bytes):
+        has_walrus, has_global = b":=" in source, _GLOBAL_BYTES.search(source) is not None
+    else:
+        has_walrus, has_global = ":=" in source, _GLOBAL_TEXT.search(source) is not None
+    return ModuleInfo(tree, has_walrus=has_walrus, has_global=has_global)
+
+
+def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
+    """Every HH001/HH002 finding in ``tree``, sorted by position; ``source`` is its text."""
+    lines = hot_lines(source)
+    if not lines:
+        return []
+    module = _module_info(tree, source)
+    candidates = _Candidates(module, lines)
+    candidates.collect()
+    if not candidates.imports_honeyhive:
+        return []  # whatever names a module uses, it cannot misuse a tracer it never imports
+    rules = _RuleChecks(Evaluator(module))
+    findings: list[Finding] = []
+    for node, scope in candidates.nodes:
+        try:
+            findings.extend(rules.check(node, scope))
+        except RecursionError:
+            continue  # a receiver nested beyond Python's stack: nothing a person wrote by hand
+    return sorted(findings)
+
+
+class _Candidates:
+    """Calls and attribute assignments that could be findings, each with the scope it is in."""
+
+    def __init__(self, module: ModuleInfo, lines: list[int]) -> None:
+        self.module = module
+        self.lines = lines
+        self.imports_honeyhive = False
+        self.nodes: list[tuple[ast.Call | ast.Attribute, Scope]] = []
+
+    def _is_hot(self, node: ast.AST) -> bool:
+        lineno = getattr(node, "lineno", None)
+        if lineno is None:
+            return True  # arguments, comprehensions, match cases: decided by their children
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            lineno = min(lineno, decorators[0].lineno)  # `def` is on the line after its decorators
+        index = bisect_left(self.lines, lineno)
+        end = getattr(node, "end_lineno", None) or lineno
+        return index < len(self.lines) and self.lines[index] <= end
+
+    def collect(self) -> None:
+        stack: list[tuple[ast.AST, Scope]] = [(self.module.tree, self.module.scope)]
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, ast.Call):
+                self.nodes.append((node, scope))
+            elif isinstance(node, ast.Attribute):
+                if isinstance(node.ctx, ast.Store) and node.attr in SESSION_ATTRIBUTES:
+                    self.nodes.append((node, scope))
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                self.imports_honeyhive = self.imports_honeyhive or _imports_honeyhive(node)
+            for child, child_scope in self._children(node, scope):
+                if self._is_hot(child):
+                    stack.append((child, child_scope))
+
+    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        if not isinstance(node, _SCOPE_NODES):
+            for child in ast.iter_child_nodes(node):
+                yield child, scope
+            return
+        inner = self.module.scope_for(node, scope)
+        if isinstance(node, ast.ClassDef):
+            outer_parts: list[ast.AST] = [*node.decorator_list, *node.bases, *node.keywords]
+            yield from ((part, scope) for part in outer_parts)
+            yield from ((stmt, inner) for stmt in node.body)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            # Decorators, defaults and annotations run in the enclosing scope, the body in its own.
+            if not isinstance(node, ast.Lambda):
+                yield from ((d, scope) for d in node.decorator_list)
+                if node.returns is not None:
+                    yield node.returns, scope
+            yield node.args, scope
+            body = node.body if isinstance(node.body, list) else [node.body]
+            yield from ((part, inner) for part in body)
+        else:
+            yield from ((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def _imports_honeyhive(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        names = [node.module or ""] if node.level == 0 else []
+    else:
+        names = [alias.name for alias in node.names]
+    return any(name == "honeyhive" or name.startswith("honeyhive.") for name in names)
+
+
+class _RuleChecks:
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+
+    def check(self, node: ast.Call | ast.Attribute, scope: Scope) -> Iterator[Finding]:
+        if isinstance(node, ast.Attribute):
+            if self._verdict(node.value, scope) is Verdict.TRACER:
+                yield _finding(node, HH002, usage=rebind_usage(node.attr))
+            return
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            yield from self._method_call(node, func, scope)
+        elif isinstance(func, ast.Name):
+            yield from self._function_call(node, func, scope)
+
+    def _method_call(self, call: ast.Call, func: ast.Attribute, scope: Scope) -> Iterator[Finding]:
+        method = func.attr
+        if method == ENRICH_SESSION:
+            form = _session_id_form(call)
+            # enrich_session is HoneyHive's own name: an unknown receiver is reported too.
+            if form and self._verdict(func.value, scope) is not Verdict.NOT_TRACER:
+                yield _finding(call, HH001, form=form)
+        elif method in LEGACY_SESSION_METHODS:
+            if self._verdict(func.value, scope) is Verdict.TRACER:
+                yield _finding(call, HH002, usage=legacy_method_usage(method))
+        elif method in _DECORATOR_NAMES and _overrides_session(call):
+            if self._is_free_decorator(func, scope):
+                yield _finding(call, HH002, usage=override_usage(method))
+            elif (
+                method == TRACER_DECORATOR_METHOD
+                and self._verdict(func.value, scope) is Verdict.TRACER
+            ):
+                yield _finding(call, HH002, usage=override_usage(f"tracer.{method}"))
+
+    def _function_call(self, call: ast.Call, func: ast.Name, scope: Scope) -> Iterator[Finding]:
+        if func.id == "setattr":
+            attribute = _constant_str(call.args[1]) if len(call.args) >= 2 else None
+            if (
+                attribute in SESSION_ATTRIBUTES
+                and self.evaluator.value_of(func, scope).kind is Kind.UNKNOWN  # the builtin
+                and self._verdict(call.args[0], scope) is Verdict.TRACER
+            ):
+                yield _finding(call, HH002, usage=rebind_usage(str(attribute)))
+        elif _overrides_session(call) and self._is_free_decorator(func, scope):
+            name = self.evaluator.value_of(func, scope).qualname.rpartition(".")[2]
+            yield _finding(call, HH002, usage=override_usage(name))
+
+    def _is_free_decorator(self, func: ast.expr, scope: Scope) -> bool:
+        return self.evaluator.value_of(func, scope).qualname in DECORATOR_QUALNAMES
+
+    def _verdict(self, receiver: ast.expr, scope: Scope) -> Verdict:
+        return self.evaluator.value_of(receiver, scope).verdict
+
+
+def _finding(node: ast.expr, rule: Rule, **args: str) -> Finding:
+    return Finding(
+        line=node.lineno,
+        col=node.col_offset,
+        end_line=node.end_lineno or node.lineno,
+        end_col=node.end_col_offset or node.col_offset,
+        rule=rule,
+        message=rule.format(**args),
+    )
+
+
+def _constant_str(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _unpacked_session_id(value: ast.expr) -> bool:
+    """``**{"session_id": ...}`` or ``**dict(session_id=...)`` with a value other than None."""
+    if isinstance(value, ast.Dict):
+        return any(
+            key is not None and _constant_str(key) == SESSION_ID_PARAMETER and not _is_none(item)
+            for key, item in zip(value.keys, value.values, strict=True)
+        )
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+        return any(k.arg == SESSION_ID_PARAMETER and not _is_none(k.value) for k in value.keywords)
+    return False
+
+
+def _keyword_form(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == SESSION_ID_PARAMETER and not _is_none(keyword.value):
+            return FORM_KEYWORD
+        if keyword.arg is None and _unpacked_session_id(keyword.value):
+            return FORM_DICT_UNPACK
+    return None
+
+
+def _overrides_session(call: ast.Call) -> bool:
+    return _keyword_form(call) is not None
+
+
+def _is_evident_session_id(node: ast.expr) -> bool:
+    """A first positional argument that can only be an old-style session id, never metadata."""
+    if isinstance(node, ast.JoinedStr) or _constant_str(node) is not None:
+        return True
+    if isinstance(node, ast.Name):
+        name = node.id.lower()  # constants too: SESSION_ID, SID
+    elif isinstance(node, ast.Attribute):
+        name = node.attr.lower()
+    else:
+        return False
+    return name in SESSION_ID_NAMES or name.endswith(SESSION_ID_NAME_SUFFIX)
+
+
+def _session_id_form(call: ast.Call) -> str | None:
+    form = _keyword_form(call)
+    if form is None and call.args and _is_evident_session_id(call.args[0]):
+        form = FORM_POSITIONAL
+    return form

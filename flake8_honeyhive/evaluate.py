@@ -1,0 +1,313 @@
+"""Evaluate expressions and annotations to :class:`~flake8_honeyhive.values.Value` s."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from bisect import bisect_right
+from typing import Final
+
+from flake8_honeyhive.scopes import Binding, ClassInfo, FunctionInfo, ModuleInfo, Position, Scope
+from flake8_honeyhive.values import (
+    NONE,
+    OTHER,
+    TRACER_FACTORY,
+    UNKNOWN,
+    Kind,
+    Value,
+    Verdict,
+    imported,
+    join,
+)
+from honeyhive.rules import PUBLIC_NAMES, TRACER_FACTORIES
+
+# Test doubles: whatever they are configured to imitate, they are not tracers.
+MOCK_NAMES: Final = frozenset(
+    {
+        "Mock",
+        "MagicMock",
+        "AsyncMock",
+        "NonCallableMock",
+        "NonCallableMagicMock",
+        "PropertyMock",
+        "create_autospec",
+    }
+)
+MOCK_MODULES: Final = ("unittest.mock.", "mock.", "pytest_mock.")
+TYPING_MODULES: Final = frozenset({"typing", "typing_extensions"})
+ANY_TYPES: Final = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
+PROPERTY_DECORATORS: Final = frozenset({"property", "cached_property"})
+BUILTIN_NAMES: Final = frozenset(dir(builtins))
+
+
+class Evaluator:
+    """Answers "what is this expression?" for one module, caching what it learns."""
+
+    def __init__(self, module: ModuleInfo) -> None:
+        self.module = module
+        self._tracer_classes: dict[ClassInfo, bool] = {}
+
+    # --- names -----------------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope, pos: Position | None) -> Value:
+        """The value ``name`` has at ``pos`` in ``scope`` (``None``: once the scope has run)."""
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.is_class and not first:
+                current = current.parent  # class bodies are not visible from their methods
+                continue
+            table = current.table()
+            if name in current.global_names:
+                return self._module_value(name)
+            bindings = None if name in current.nonlocal_names else table.get(name)
+            if bindings:
+                if first and pos is not None and current.is_ordered:
+                    return _binding_at(bindings, pos).value(self)
+                if current.parent is None:
+                    return self._module_value(name)
+                return bindings[-1].value(self)
+            first = False
+            current = current.parent
+        return self._module_value(name)
+
+    def _module_value(self, name: str) -> Value:
+        """A module-level name as functions see it: its last binding, and ``global`` rebindings."""
+        bindings = [*self.module.scope.table().get(name, ())[-1:]]
+        bindings += self.module.global_bindings().get(name, ())
+        if bindings:
+            return join([binding.value(self) for binding in bindings])
+        if self.module.star_imports_honeyhive and name in PUBLIC_NAMES:
+            return imported(f"honeyhive.{name}")
+        return UNKNOWN
+
+    # --- expressions ------------------------------------------------------------------------------
+
+    def value_of(self, expr: ast.expr, scope: Scope, *, positional: bool = True) -> Value:
+        if isinstance(expr, ast.Name):
+            pos = (expr.lineno, expr.col_offset) if positional else None
+            return self.lookup(expr.id, scope, pos)
+        if isinstance(expr, ast.Attribute):
+            return self.attribute_of(
+                self.value_of(expr.value, scope, positional=positional), expr.attr
+            )
+        if isinstance(expr, ast.Call):
+            callee = self.value_of(expr.func, scope, positional=positional)
+            return self.call_result(callee, expr.func)
+        if isinstance(expr, ast.Await):
+            return self._awaited(expr.value, scope, positional=positional)
+        if isinstance(expr, ast.NamedExpr):
+            return self.value_of(expr.value, scope, positional=positional)
+        if isinstance(expr, ast.IfExp):
+            return join(
+                [
+                    self.value_of(expr.body, scope, positional=positional),
+                    self.value_of(expr.orelse, scope, positional=positional),
+                ]
+            )
+        if isinstance(expr, ast.BoolOp):
+            return join([self.value_of(v, scope, positional=positional) for v in expr.values])
+        if isinstance(expr, ast.Constant):
+            return NONE if expr.value is None else OTHER
+        if isinstance(expr, ast.Subscript | ast.Starred | ast.Yield | ast.YieldFrom):
+            return UNKNOWN
+        # Literals, operators, comprehensions, lambdas, f-strings: never a tracer.
+        return OTHER
+
+    def attribute_of(self, value: Value, attribute: str) -> Value:
+        kind = value.kind
+        if kind is Kind.MODULE or kind is Kind.IMPORTED:
+            return imported(f"{value.qualname}.{attribute}")
+        if kind is Kind.TRACER_CLASS and attribute in TRACER_FACTORIES:
+            return TRACER_FACTORY
+        if kind is Kind.LOCAL_CLASS or kind is Kind.INSTANCE or kind is Kind.TRACER_CLASS:
+            return self._class_attribute(value.class_info, attribute)
+        if kind is Kind.OBJECT or kind is Kind.UNKNOWN:
+            return UNKNOWN
+        # Attributes of tracers, functions, literals and mocks are methods, strings or more mocks.
+        return OTHER
+
+    def call_result(self, callee: Value, func: ast.expr) -> Value:
+        kind = callee.kind
+        if kind is Kind.TRACER_CLASS or kind is Kind.TRACER_FACTORY:
+            return Value(Kind.TRACER, class_info=callee.class_info)
+        if kind is Kind.LOCAL_CLASS:
+            assert callee.class_info is not None
+            return self.instance_value(callee.class_info)
+        if kind is Kind.FUNCTION:
+            assert callee.function is not None
+            if isinstance(callee.function.node, ast.AsyncFunctionDef):
+                return OTHER  # a coroutine; see _awaited
+            return self.returns(callee.function)
+        if kind is Kind.OTHER or _is_mock_factory(callee, func):
+            return OTHER
+        return UNKNOWN
+
+    def _awaited(self, expr: ast.expr, scope: Scope, *, positional: bool) -> Value:
+        if isinstance(expr, ast.Call):
+            callee = self.value_of(expr.func, scope, positional=positional)
+            if callee.kind is Kind.FUNCTION and callee.function is not None:
+                return self.returns(callee.function)
+        return UNKNOWN
+
+    def with_value(self, context_expr: ast.expr, scope: Scope) -> Value:
+        """``with <expr> as name``: a tracer's ``__enter__`` returns the tracer itself."""
+        value = self.value_of(context_expr, scope)
+        if value.verdict is Verdict.TRACER or value.kind is Kind.OTHER:
+            return value
+        return UNKNOWN
+
+    # --- functions and classes --------------------------------------------------------------------
+
+    def returns(self, function: FunctionInfo) -> Value:
+        if function.node.returns is None:
+            return UNKNOWN
+        return self.annotation_value(function.node.returns, function.scope)
+
+    def class_value(self, info: ClassInfo) -> Value:
+        kind = Kind.TRACER_CLASS if self._is_tracer_class(info) else Kind.LOCAL_CLASS
+        return Value(kind, class_info=info)
+
+    def instance_value(self, info: ClassInfo) -> Value:
+        kind = Kind.TRACER if self._is_tracer_class(info) else Kind.INSTANCE
+        return Value(kind, class_info=info)
+
+    def _is_tracer_class(self, info: ClassInfo) -> bool:
+        known = self._tracer_classes.get(info)
+        if known is None:
+            self._tracer_classes[info] = False  # a cyclic hierarchy is not a tracer
+            known = any(
+                self.value_of(base, info.outer).kind is Kind.TRACER_CLASS
+                for base in info.node.bases
+            )
+            self._tracer_classes[info] = known
+        return known
+
+    def _class_attribute(self, info: ClassInfo | None, attribute: str) -> Value:
+        """An attribute of a class defined in the module, or of one of its instances."""
+        seen: set[ClassInfo] = set()
+        while info is not None and info not in seen:
+            seen.add(info)
+            bindings: list[Binding] = [*info.scope.table().get(attribute, ())[-1:]]
+            bindings += info.self_attributes().get(attribute, ())
+            if bindings:
+                return join([self._member_value(binding.value(self)) for binding in bindings])
+            info = self._local_base(info)
+        return UNKNOWN  # inherited from a class defined elsewhere, or set from outside
+
+    def _member_value(self, value: Value) -> Value:
+        """A property reads as what its getter returns."""
+        function = value.function
+        if value.kind is Kind.FUNCTION and function is not None:
+            decorators = function.node.decorator_list
+            if any(_last_name(d) in PROPERTY_DECORATORS for d in decorators):
+                return self.returns(function)
+        return value
+
+    def _local_base(self, info: ClassInfo) -> ClassInfo | None:
+        for base in info.node.bases:
+            value = self.value_of(base, info.outer)
+            if value.class_info is not None:
+                return value.class_info
+        return None
+
+    # --- annotations ----------------------------------------------------------------------------
+
+    def annotated_value(self, annotation: ast.expr, value: ast.expr | None, scope: Scope) -> Value:
+        """``name: annotation = value``: a conclusive annotation wins, else the value decides."""
+        declared = self.annotation_value(annotation, scope)
+        if declared.verdict is Verdict.UNKNOWN and value is not None:
+            return self.value_of(value, scope)
+        return declared
+
+    def annotation_value(
+        self, annotation: ast.expr, scope: Scope, *, positional: bool = True
+    ) -> Value:
+        """The value of an object declared with this annotation."""
+        if isinstance(annotation, ast.Constant):
+            if isinstance(annotation.value, str):
+                try:
+                    parsed = ast.parse(annotation.value.strip(), mode="eval").body
+                except SyntaxError:
+                    return UNKNOWN
+                return self.annotation_value(parsed, scope, positional=False)
+            return NONE if annotation.value is None else UNKNOWN
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            return join(
+                [
+                    self.annotation_value(annotation.left, scope, positional=positional),
+                    self.annotation_value(annotation.right, scope, positional=positional),
+                ]
+            )
+        if isinstance(annotation, ast.Subscript):
+            return self._generic_annotation(annotation, scope, positional=positional)
+        if isinstance(annotation, ast.Name | ast.Attribute):
+            return self._type_annotation(annotation, scope, positional=positional)
+        return UNKNOWN
+
+    def _type_annotation(
+        self, annotation: ast.Name | ast.Attribute, scope: Scope, *, positional: bool
+    ) -> Value:
+        value = self.value_of(annotation, scope, positional=positional)
+        kind = value.kind
+        if kind is Kind.TRACER_CLASS or kind is Kind.LOCAL_CLASS:
+            assert value.class_info is not None or kind is Kind.TRACER_CLASS
+            if value.class_info is None:
+                return Value(Kind.TRACER)
+            return self.instance_value(value.class_info)
+        if kind is Kind.IMPORTED or kind is Kind.MODULE:
+            if value.qualname in ANY_TYPES:
+                return UNKNOWN
+            return Value(Kind.OBJECT, value.qualname)
+        if (
+            kind is Kind.UNKNOWN
+            and isinstance(annotation, ast.Name)
+            and annotation.id in BUILTIN_NAMES
+            and annotation.id != "object"
+        ):
+            return Value(Kind.OBJECT, f"builtins.{annotation.id}")
+        return UNKNOWN
+
+    def _generic_annotation(
+        self, annotation: ast.Subscript, scope: Scope, *, positional: bool
+    ) -> Value:
+        head = self._typing_name(annotation.value, scope, positional=positional)
+        index = annotation.slice
+        arguments = index.elts if isinstance(index, ast.Tuple) else [index]
+        if head == "Optional":
+            return join([self.annotation_value(arguments[0], scope, positional=positional), NONE])
+        if head == "Union":
+            return join([self.annotation_value(a, scope, positional=positional) for a in arguments])
+        if head == "Annotated":
+            return self.annotation_value(arguments[0], scope, positional=positional)
+        return Value(Kind.OBJECT, head)  # a container or another generic: not a tracer itself
+
+    def _typing_name(self, head: ast.expr, scope: Scope, *, positional: bool) -> str:
+        """``Optional``/``Union``/``Annotated`` however imported, or '' for anything else."""
+        value = self.value_of(head, scope, positional=positional)
+        module, _, name = value.qualname.rpartition(".")
+        if value.kind is Kind.IMPORTED and module in TYPING_MODULES:
+            return name
+        if value.kind is Kind.UNKNOWN and isinstance(head, ast.Name):
+            return head.id  # unresolved, as under `from typing import *`
+        return ""
+
+
+def _binding_at(bindings: list[Binding], pos: Position) -> Binding:
+    """The last binding made at or before ``pos``; the last one of all for loop-carried names."""
+    index = bisect_right([binding.pos for binding in bindings], pos)
+    return bindings[index - 1] if index else bindings[-1]
+
+
+def _last_name(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return ""
+
+
+def _is_mock_factory(callee: Value, func: ast.expr) -> bool:
+    if callee.kind is Kind.IMPORTED and callee.qualname.startswith(MOCK_MODULES):
+        return True
+    return _last_name(func) in MOCK_NAMES

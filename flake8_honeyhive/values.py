@@ -1,0 +1,94 @@
+"""What an expression may evaluate to, as far as one module's syntax can tell."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from honeyhive.rules import PUBLIC_MODULES, TRACER_CLASS_QUALNAMES
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.scopes import ClassInfo, FunctionInfo
+
+
+class Kind(enum.Enum):
+    TRACER = enum.auto()  # a HoneyHiveTracer instance
+    TRACER_CLASS = enum.auto()  # HoneyHiveTracer itself, or a subclass defined in the module
+    TRACER_FACTORY = enum.auto()  # HoneyHiveTracer.init
+    MODULE = enum.auto()  # a module object: `import x`, or one of honeyhive's public modules
+    IMPORTED = enum.auto()  # `from m import name`: an object known only by its qualified name
+    FUNCTION = enum.auto()  # a function defined in the module
+    LOCAL_CLASS = enum.auto()  # a class defined in the module
+    INSTANCE = enum.auto()  # an instance of a class defined in the module (`self` included)
+    OBJECT = enum.auto()  # an instance of another known type (from an annotation)
+    NONE = enum.auto()
+    OTHER = enum.auto()  # known not to be a tracer: literals, mocks, bound methods...
+    UNKNOWN = enum.auto()
+
+
+class Verdict(enum.Enum):
+    """The only question the rules ask of a receiver: is it a HoneyHive tracer?"""
+
+    TRACER = enum.auto()
+    UNKNOWN = enum.auto()
+    NOT_TRACER = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    kind: Kind
+    qualname: str = ""
+    class_info: ClassInfo | None = None
+    function: FunctionInfo | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.kind is Kind.TRACER:
+            return Verdict.TRACER
+        if self.kind is Kind.UNKNOWN:
+            return Verdict.UNKNOWN
+        # An object imported from another project module may well be a tracer; anything the SDK
+        # itself exports under that name (a module, a function) is not.
+        if self.kind is Kind.IMPORTED and not _is_honeyhive(self.qualname):
+            return Verdict.UNKNOWN
+        return Verdict.NOT_TRACER
+
+
+TRACER: Final = Value(Kind.TRACER)
+TRACER_CLASS: Final = Value(Kind.TRACER_CLASS)
+TRACER_FACTORY: Final = Value(Kind.TRACER_FACTORY)
+NONE: Final = Value(Kind.NONE)
+OTHER: Final = Value(Kind.OTHER)
+UNKNOWN: Final = Value(Kind.UNKNOWN)
+
+
+def _is_honeyhive(qualname: str) -> bool:
+    return qualname == "honeyhive" or qualname.startswith("honeyhive.")
+
+
+def imported(qualname: str, *, is_module: bool = False) -> Value:
+    """The value of a name bound by an import of ``qualname``."""
+    if qualname in TRACER_CLASS_QUALNAMES:
+        return TRACER_CLASS
+    if is_module or qualname in PUBLIC_MODULES:
+        return Value(Kind.MODULE, qualname)
+    return Value(Kind.IMPORTED, qualname)
+
+
+def join(values: list[Value]) -> Value:
+    """One value for a name with several possible bindings.
+
+    ``None`` alongside a tracer is still a tracer (``Optional``). Anything known not to be a
+    tracer makes the whole join "not a tracer": the rules never report what may be something else.
+    """
+    if len(set(values)) == 1:
+        return values[0]
+    verdicts = {value.verdict for value in values if value.kind is not Kind.NONE}
+    if not verdicts:
+        return NONE
+    if Verdict.NOT_TRACER in verdicts:
+        return OTHER
+    if Verdict.TRACER in verdicts:
+        return TRACER
+    return UNKNOWN

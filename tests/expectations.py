@@ -1,0 +1,36 @@
+"""Inline expectations in fixture files, shared by the flake8, honeyhive-lint and pylint tests.
+
+A fixture marks each line that must be reported with pylint's functional-test annotation, naming
+the rules by symbol: ``tracer.session_id = sid  # [tracer-reused-across-sessions]``. A symbol
+repeated in the list means several findings on that line. Every other line must stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Final
+
+from honeyhive.rules import RULES
+
+FIXTURES: Final = Path(__file__).parent / "fixtures"
+EXAMPLES: Final = Path(__file__).parent.parent / "examples"
+_ANNOTATION: Final = re.compile(r"# \[(?P<symbols>[a-z\-, ]+)\]\s*$")
+_CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in RULES.values()}
+
+
+def syntactic_fixtures() -> list[Path]:
+    """The fixtures every front end must agree on (inference-only cases live elsewhere)."""
+    return sorted(FIXTURES.glob("*.py"))
+
+
+def expected_findings(path: Path) -> Counter[tuple[int, str]]:
+    """(line, code) -> how many findings the annotations in ``path`` ask for."""
+    expected: Counter[tuple[int, str]] = Counter()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _ANNOTATION.search(line)
+        if match:
+            for symbol in match["symbols"].split(","):
+                expected[number, _CODE_BY_SYMBOL[symbol.strip()]] += 1
+    return expected
