@@ -3,6 +3,9 @@
 A fixture marks each line that must be reported with pylint's functional-test annotation, naming
 the rules by symbol: ``tracer.session_id = sid  # [tracer-reused-across-sessions]``. A symbol
 repeated in the list means several findings on that line. Every other line must stay silent.
+
+``# [inference-only: symbol]`` marks a finding only the pylint plugin can make, because it must
+follow a tracer through another module, a container or an unannotated factory.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from honeyhive.rules import RULES
 
 FIXTURES: Final = Path(__file__).parent / "fixtures"
 EXAMPLES: Final = Path(__file__).parent.parent / "examples"
-_ANNOTATION: Final = re.compile(r"# \[(?P<symbols>[a-z\-, ]+)\]\s*$")
+_ANNOTATION: Final = re.compile(
+    r"# \[(?P<inference>inference-only: )?(?P<symbols>[a-z\-, ]+)\]\s*$"
+)
 _CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in RULES.values()}
 
 
@@ -25,12 +30,19 @@ def syntactic_fixtures() -> list[Path]:
     return sorted(FIXTURES.glob("*.py"))
 
 
-def expected_findings(path: Path) -> Counter[tuple[int, str]]:
-    """(line, code) -> how many findings the annotations in ``path`` ask for."""
+def example_modules() -> list[Path]:
+    return sorted(EXAMPLES.rglob("*.py"))
+
+
+def expected_findings(path: Path, *, inference: bool = False) -> Counter[tuple[int, str]]:
+    """(line, code) -> how many findings the annotations in ``path`` ask for.
+
+    With ``inference``, the findings only inference can make are expected too.
+    """
     expected: Counter[tuple[int, str]] = Counter()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = _ANNOTATION.search(line)
-        if match:
+        if match and (inference or not match["inference"]):
             for symbol in match["symbols"].split(","):
                 expected[number, _CODE_BY_SYMBOL[symbol.strip()]] += 1
     return expected
