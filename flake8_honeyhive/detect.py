@@ -63,10 +63,14 @@ _DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATO
 def hot_lines(source: str | bytes) -> list[int]:
     """Sorted numbers of the lines that mention a rule token or ``honeyhive``."""
     if isinstance(source, bytes):
+        if b"\r" in source:  # Python also ends lines at a lone CR: count lines as its parser does
+            source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         starts = [match.start() for match in _HOT_BYTES.finditer(source)]
         count = source.count
         newline: str | bytes = b"\n"
     else:
+        if "\r" in source:
+            source = source.replace("\r\n", "\n").replace("\r", "\n")
         starts = [match.start() for match in _HOT_TEXT.finditer(source)]
         count = source.count  # type: ignore[assignment]
         newline = "\n"

@@ -37,3 +37,15 @@ def test_findings_are_sorted_by_position() -> None:
         ("HH002", 3, 20),
         ("HH001", 4, 0),
     ]
+
+
+def test_line_endings_do_not_shift_lines() -> None:
+    lines = [
+        "from honeyhive import HoneyHiveTracer",
+        "t = HoneyHiveTracer.init()",
+        "t.create_session()",
+    ]
+    for newline in ("\n", "\r\n", "\r"):
+        source = newline.join(lines) + newline
+        assert [(f.code, f.line) for f in check_source(source.encode())] == [("HH002", 3)]
+        assert [(f.code, f.line) for f in check_source(source)] == [("HH002", 3)]
