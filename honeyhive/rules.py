@@ -13,6 +13,7 @@ from typing import Final
 
 __all__ = [
     "DOCS_URL",
+    "PROJECT_URL",
     "HH001",
     "HH002",
     "RETIRED_CODES",
@@ -22,7 +23,8 @@ __all__ = [
     "rule_for",
 ]
 
-DOCS_URL: Final = "https://github.com/honeyhiveai/python-sdk/blob/main/docs/rules/{code}.md"
+PROJECT_URL: Final = "https://github.com/honeyhiveai/python-sdk"
+DOCS_URL: Final = PROJECT_URL + "/blob/main/docs/rules/{code}.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +172,8 @@ HH002: Final = Rule(
             "\n"
             "def handle(request_session_id: str, question: str) -> str:\n"
             "    # One cheap tracer per session, bound at creation and ended on exit.\n"
-            "    with HoneyHiveTracer.init(\n"
-            '        project="support-bot", session_id=request_session_id\n'
-            "    ):\n"
+            '    with HoneyHiveTracer.init(project="support-bot", '
+            "session_id=request_session_id):\n"
             "        return answer(question)\n"
             "\n"
             "\n"
