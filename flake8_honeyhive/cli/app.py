@@ -1,0 +1,86 @@
+"""The `honeyhive-lint` command: parse arguments, run a command, return the exit status."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Sequence
+
+from flake8_honeyhive.cli.options import CheckArguments, RuleArguments, parse_check, parse_rule
+
+__all__ = ["EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+class _Output:
+    """stdout that survives a closed pipe (`honeyhive-lint | head`): later writes are dropped."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            # Never fail on a path or message the terminal's encoding cannot show.
+            sys.stdout.reconfigure(errors="backslashreplace")
+
+    def write(self, text: str) -> None:
+        if self.closed or not text:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self.closed = True
+            # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError, io.UnsupportedOperation):
+                pass
+            finally:
+                os.close(devnull)
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if arguments[:1] == ["rule"]:
+            return _rule(parse_rule(arguments[1:]))
+        if arguments[:1] == ["check"]:
+            arguments = arguments[1:]
+        return _check(parse_check(arguments))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+def _rule(arguments: RuleArguments) -> int:
+    from flake8_honeyhive.cli.explain import all_rules, explain_json, explain_text  # noqa: PLC0415
+    from honeyhive.rules import RULES  # noqa: PLC0415
+
+    if arguments.all:
+        rules = all_rules()
+    elif arguments.code is not None and arguments.code in RULES:
+        rules = [RULES[arguments.code]]
+    else:
+        return _error(f"unknown rule code `{arguments.code}` (known: {', '.join(RULES)})")
+    if arguments.output_format == "json":
+        text = explain_json(rules, many=arguments.all)
+    else:
+        text = explain_text(rules)
+    _Output().write(text)
+    return EXIT_OK
+
+
+def _check(arguments: CheckArguments) -> int:
+    # Imported here so that `--version`, `--help` and `rule` stay fast.
+    from flake8_honeyhive.cli.check import run_check  # noqa: PLC0415
+
+    return run_check(arguments, _Output())

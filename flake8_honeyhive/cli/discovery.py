@@ -1,0 +1,115 @@
+"""Which files to check: ruff's discovery rules.
+
+Directories are walked for `*.py` and `*.pyi` files, skipping excluded and git-ignored entries and
+virtualenvs. A path named on the command line is always checked (even with another extension, and
+even if a pattern excludes it) unless `--force-exclude` is given; `.gitignore` never removes a path
+named on the command line, as in ruff.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flake8_honeyhive.cli.gitignore import GIT, GITIGNORE, IgnoreRules, rules_for_directory
+from flake8_honeyhive.cli.globs import PathPatterns
+
+__all__ = ["DEFAULT_EXCLUDES", "PYTHON_SUFFIXES", "DiscoveryOptions", "discover"]
+
+# ruff's default `exclude`, plus `build` and `__pycache__`, which this tool also skips by default.
+DEFAULT_EXCLUDES = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+PYTHON_SUFFIXES = (".py", ".pyi")
+# Any directory holding this file is a virtualenv (PEP 405), whatever its name.
+VIRTUALENV_MARKER = "pyvenv.cfg"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryOptions:
+    excludes: PathPatterns
+    respect_gitignore: bool = True
+    force_exclude: bool = False
+    project_root: str = "."
+
+
+def discover(paths: Iterable[str], options: DiscoveryOptions) -> list[str]:
+    """Absolute paths of the files to check, sorted and without duplicates."""
+    found: set[str] = set()
+    for given in paths:
+        path = os.path.abspath(given)
+        if options.force_exclude and options.excludes.excludes(path, options.project_root):
+            continue
+        if os.path.isdir(path):
+            found.update(_walk(path, options))
+        else:
+            # Checked even if it does not exist: reading it then reports the error.
+            found.add(path)
+    return sorted(found)
+
+
+def _walk(root: str, options: DiscoveryOptions) -> list[str]:
+    excludes = options.excludes
+    files: list[str] = []
+    start_rules = IgnoreRules()
+    if options.respect_gitignore:
+        start_rules = rules_for_directory(root).for_named_directory(root)
+    pending: list[tuple[str, IgnoreRules]] = [(root, start_rules)]
+    while pending:
+        directory, rules = pending.pop()
+        try:
+            with os.scandir(directory) as iterator:
+                entries = list(iterator)
+        except OSError:
+            continue  # vanished or unreadable directory: nothing to check in it
+        names = {entry.name for entry in entries}
+        if directory != root:
+            if VIRTUALENV_MARKER in names:
+                continue
+            if options.respect_gitignore:
+                rules = rules.enter(directory, GITIGNORE in names, GIT in names)
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if not is_dir and not name.endswith(PYTHON_SUFFIXES):
+                continue
+            path = entry.path
+            if excludes.matches(path, name) or (rules.levels and rules.ignores(path, is_dir)):
+                continue
+            if is_dir:
+                pending.append((path, rules))
+            elif entry.is_file() or (entry.is_symlink() and not os.path.exists(path)):
+                # Regular files and links to them; a dangling link too, to report it. Not a FIFO
+                # or socket that happens to end in .py: reading one could block forever.
+                files.append(path)
+    return files

@@ -1,0 +1,171 @@
+"""File patterns with ruff's semantics (ruff uses the `globset` crate with its defaults).
+
+`*` and `**` match any characters including `/`, `?` one character, `[...]`/`[!...]` a class,
+`{a,b}` alternatives and `\\` escapes the next character. A user pattern is anchored at the
+directory it was written for (the config file's directory, or the current directory for the
+command line); a pattern without `/` also matches a file or directory's basename, so `build`
+excludes every directory called `build`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+__all__ = ["GlobError", "PathPatterns", "PatternSpec", "PerFileIgnore", "compile_glob"]
+
+
+class GlobError(ValueError):
+    """A pattern that cannot be compiled, such as an unclosed `{`."""
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Index of the `]` closing the class that opens at `start`, or -1."""
+    index = start + 1
+    if index < len(pattern) and pattern[index] in "!^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1  # a leading `]` is a literal member
+    return pattern.find("]", index)
+
+
+def _translate(pattern: str) -> str:
+    out: list[str] = []
+    depth = 0
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            out.append(re.escape(pattern[index + 1]))
+            index += 2
+            continue
+        if char == "*":
+            while index + 1 < len(pattern) and pattern[index + 1] == "*":
+                index += 1
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif char == "[" and (end := _class_end(pattern, index)) != -1:
+            body = pattern[index + 1 : end]
+            negate = body[:1] in ("!", "^")
+            members = body[1:] if negate else body
+            escaped = members.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
+            out.append(f"[{'^' if negate else ''}{escaped}]")
+            index = end
+        elif char == "{":
+            depth += 1
+            out.append("(?:")
+        elif char == "}" and depth:
+            depth -= 1
+            out.append(")")
+        elif char == "," and depth:
+            out.append("|")
+        else:
+            out.append(re.escape(char))
+        index += 1
+    if depth:
+        raise GlobError(f"unclosed `{{` in pattern {pattern!r}")
+    return "".join(out)
+
+
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """The pattern as a regular expression to use with `fullmatch`."""
+    return re.compile(_translate(pattern), re.DOTALL)
+
+
+def _anchored(pattern: str, root: str) -> str:
+    """The regex source for `pattern` anchored at `root`; `root` itself is taken literally."""
+    joined = os.path.normpath(os.path.join(root, pattern))
+    prefix = root.rstrip(os.sep) + os.sep
+    if joined.startswith(prefix):
+        return re.escape(prefix) + _translate(joined[len(prefix) :])
+    return _translate(joined)
+
+
+@dataclass(frozen=True, slots=True)
+class PatternSpec:
+    """A pattern as written by the user and the directory it is relative to."""
+
+    pattern: str
+    root: str
+
+
+class PathPatterns:
+    """A set of exclusion patterns, matched like ruff's `exclude`/`extend-exclude`.
+
+    Every pattern is tried against the absolute path and against the basename.
+    """
+
+    def __init__(self, user: Iterable[PatternSpec] = (), builtin: Iterable[str] = ()) -> None:
+        sources: list[str] = [_translate(pattern) for pattern in builtin]
+        self.patterns: tuple[str, ...] = tuple(builtin)
+        for spec in user:
+            self.patterns += (spec.pattern,)
+            sources.append(_anchored(spec.pattern, spec.root))
+            if "/" not in spec.pattern:
+                sources.append(_translate(spec.pattern))
+        self._regex = (
+            re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
+            if sources
+            else None
+        )
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def matches(self, path: str, basename: str) -> bool:
+        """Does the entry at absolute `path`, named `basename`, match any pattern?"""
+        regex = self._regex
+        return regex is not None and bool(regex.fullmatch(path) or regex.fullmatch(basename))
+
+    def excludes(self, path: str, stop_at: str) -> bool:
+        """Is `path` or one of its ancestors (up to and including `stop_at`) matched?
+
+        This is how ruff decides for a file named on the command line with `--force-exclude`.
+        """
+        for ancestor in _ancestors(path):
+            if self.matches(ancestor, os.path.basename(ancestor)):
+                return True
+            if ancestor == stop_at:
+                break
+        return False
+
+
+def _ancestors(path: str) -> Iterator[str]:
+    while True:
+        yield path
+        parent = os.path.dirname(path)
+        if parent == path or not os.path.basename(path):
+            return
+        path = parent
+
+
+@dataclass(frozen=True, slots=True)
+class PerFileIgnore:
+    """One `per-file-ignores` entry: a pattern (optionally negated with `!`) and its codes."""
+
+    pattern: str
+    codes: frozenset[str]
+    absolute: re.Pattern[str]
+    basename: re.Pattern[str]
+    negated: bool
+
+    @classmethod
+    def build(cls, pattern: str, root: str, codes: frozenset[str]) -> PerFileIgnore:
+        negated = pattern.startswith("!")
+        body = pattern[1:] if negated else pattern
+        return cls(
+            pattern=pattern,
+            codes=codes,
+            absolute=re.compile(_anchored(body, root), re.DOTALL),
+            basename=compile_glob(body),
+            negated=negated,
+        )
+
+    def applies_to(self, path: str) -> bool:
+        matched = bool(
+            self.basename.fullmatch(os.path.basename(path)) or self.absolute.fullmatch(path)
+        )
+        return matched != self.negated

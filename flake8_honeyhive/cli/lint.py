@@ -1,0 +1,84 @@
+"""Checking one file: the rule engine, then rule selection, then `# noqa`.
+
+This runs in worker processes too, so its inputs and outputs are plain picklable data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
+from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions
+
+__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
+
+# Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
+# tokenize the file to find its comments.
+_NOQA = re.compile(rb"noqa", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    path: str
+    source: bytes
+    enabled: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    warnings: tuple[NoqaWarning, ...] = ()
+
+
+def lint_file(job: FileJob) -> FileOutcome:
+    # Imported here: the engine loads with the first file that needs parsing, and most runs over a
+    # large repository parse none.
+    from flake8_honeyhive.checker import check_source  # noqa: PLC0415
+
+    try:
+        findings = check_source(job.source, job.path)
+    except Exception as error:  # whatever happens, no input file may crash the command
+        return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(job.source), error),))
+    findings = [finding for finding in findings if finding.code in job.enabled]
+    if not findings:
+        return FileOutcome(job.path)
+    text = SourceText(job.source)
+    suppressions = Suppressions(text.text, text.lines) if _NOQA.search(job.source) else None
+    diagnostics: list[Diagnostic] = []
+    warnings: dict[int, NoqaWarning] = {}
+    for finding in findings:
+        if suppressions is not None:
+            suppressed, warning = suppressions.suppresses(finding.code, finding.line)
+            if warning is not None:
+                warnings[warning.row] = warning
+            if suppressed:
+                continue
+        diagnostics.append(
+            Diagnostic(
+                path=job.path,
+                line=finding.line,
+                column=text.char_column(finding.line, finding.col) + 1,
+                end_line=finding.end_line,
+                end_column=text.char_column(finding.end_line, finding.end_col) + 1,
+                code=finding.code,
+                name=finding.rule.symbol,
+                message=finding.message,
+                noqa_row=finding.line,
+            )
+        )
+    if suppressions is not None:
+        # A misplaced or invalid file exemption matters only where it failed to suppress.
+        warnings.update({w.row: w for w in suppressions.warnings if diagnostics})
+    return FileOutcome(job.path, tuple(diagnostics), tuple(sorted(warnings.values(), key=_row)))
+
+
+def _row(warning: NoqaWarning) -> int:
+    return warning.row
+
+
+def lint_chunk(jobs: Sequence[FileJob]) -> list[FileOutcome]:
+    """The unit of work sent to a worker process."""
+    return [lint_file(job) for job in jobs]

@@ -1,0 +1,235 @@
+"""`# noqa` comments, parsed the way ruff parses them (ruff's `noqa.rs` lexer, ported).
+
+Line directives, in a comment on the finding's start line:
+- `# noqa` (any case, `#noqa` too) suppresses every code on the line; so does `# noqa` followed by
+  text that does not start with `:` (`# noqa because ...`).
+- `# noqa: HH001, HH002` suppresses the listed codes only. Codes are uppercase letters then digits,
+  separated by commas and/or whitespace (`#noqa:HH001`, `# noqa: E501 HH001` and `# noqa : HH001`
+  all work). Lexing stops at the first item that is not a code (`# noqa: HH001 because ...`).
+- A directive whose code list does not parse (`# noqa:` with nothing after it, `# noqa: hh001`,
+  `# noqa: garbage`, `# noqa: HH001abc`, `#noqaHH001`) suppresses NOTHING and produces a warning.
+  This is ruff's behaviour since 0.10; flake8 instead treats `# noqa:garbage` as a blanket `# noqa`.
+  We follow ruff: a typo must not silently hide every finding on the line.
+- A directive can follow another comment (`# type: ignore  # noqa: HH001`); only the first `noqa`
+  directive of a comment counts, and codes match exactly (`# noqa: HH` suppresses nothing).
+
+File exemptions, in a comment on a line of its own: `# ruff: noqa` or `# flake8: noqa` exempt the
+whole file; `# ruff: noqa: HH001` (or `# flake8: noqa: HH001`) exempt it from the listed codes.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from dataclasses import dataclass
+
+__all__ = ["Directive", "NoqaError", "Suppressions", "parse_file_exemption", "parse_inline"]
+
+MISSING_CODES = "expected a comma-separated list of codes (e.g., `# noqa: HH001, HH002`)"
+INVALID_SUFFIX = (
+    "expected `:` followed by a comma-separated list of codes (e.g., `# noqa: HH001, HH002`)"
+)
+INVALID_CODE_SUFFIX = (
+    "expected code to consist of uppercase letters followed by digits only (e.g. `HH001`)"
+)
+
+
+class NoqaError(ValueError):
+    """A `noqa` directive that does not parse; it suppresses nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A parsed directive: `codes` is None for a blanket one."""
+
+    codes: frozenset[str] | None
+
+    def suppresses(self, code: str) -> bool:
+        return self.codes is None or code in self.codes
+
+
+BLANKET = Directive(None)
+
+
+def _is_upper(char: str) -> bool:
+    return "A" <= char <= "Z"
+
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def _skip_whitespace(text: str, index: int) -> int:
+    while index < len(text) and text[index].isspace():
+        index += 1
+    return index
+
+
+def _lex_codes(text: str, index: int) -> list[str]:
+    codes: list[str] = []
+    missing_delimiter = False  # inside joined codes such as `HH001HH002`
+    while index < len(text):
+        index = _skip_whitespace(text, index)
+        if index < len(text) and text[index] == ",":
+            index += 1  # an empty item (`HH001,,HH002`): ruff warns and goes on
+            continue
+        if index >= len(text) or not _is_upper(text[index]):
+            break  # not a code: the rest is a free-text comment
+        start = index
+        while index < len(text) and _is_upper(text[index]):
+            index += 1
+        if index >= len(text) or not _is_digit(text[index]):
+            if missing_delimiter:
+                raise NoqaError(INVALID_CODE_SUFFIX)
+            break  # a word, not a code: stop here
+        while index < len(text) and _is_digit(text[index]):
+            index += 1
+        codes.append(text[start:index])
+        if index >= len(text):
+            break
+        following = text[index]
+        if following == ",":
+            index += 1
+            missing_delimiter = False
+        elif following.isspace() or following == "#":
+            missing_delimiter = False
+        elif _is_upper(following):
+            missing_delimiter = True  # `HH001HH002`: accepted, as ruff does (with a warning)
+        else:
+            raise NoqaError(INVALID_CODE_SUFFIX)
+    return codes
+
+
+def _lex_directive(text: str, index: int) -> Directive:
+    """The directive whose `noqa` keyword ends at `index`."""
+    if index >= len(text) or text[index] == "#":
+        return BLANKET
+    if text[index].isspace():
+        index = _skip_whitespace(text, index)
+        if index >= len(text) or text[index] != ":":
+            return BLANKET  # a blanket directive followed by free text
+    elif text[index] != ":":
+        raise NoqaError(INVALID_SUFFIX)
+    codes = _lex_codes(text, index + 1)
+    if not codes:
+        raise NoqaError(MISSING_CODES)
+    return Directive(frozenset(codes))
+
+
+def _is_noqa(text: str, index: int) -> bool:
+    word = text[index : index + 4]
+    return word.isascii() and word.lower() == "noqa"
+
+
+def parse_inline(comment: str) -> Directive | None:
+    """The line directive in a comment (from its `#` to the end of the line), if any."""
+    index = 0
+    while (index := comment.find("#", index)) != -1:
+        index = _skip_whitespace(comment, index + 1)
+        if _is_noqa(comment, index):
+            return _lex_directive(comment, index + 4)
+    return None
+
+
+def parse_file_exemption(comment: str) -> Directive | None:
+    """The file exemption (`# ruff: noqa`, `# flake8: noqa: HH001`) in a comment, if any."""
+    index = 0
+    while (index := comment.find("#", index)) != -1:
+        index = _skip_whitespace(comment, index + 1)
+        for tool in ("ruff", "flake8"):
+            if comment.startswith(tool, index):
+                after = _skip_whitespace(comment, index + len(tool))
+                if after < len(comment) and comment[after] == ":":
+                    after = _skip_whitespace(comment, after + 1)
+                    if _is_noqa(comment, after):
+                        return _lex_directive(comment, after + 4)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    row: int
+    text: str
+    own_line: bool
+
+
+def _comments(text: str, lines: list[str]) -> list[Comment]:
+    """Every real comment (not `#` inside a string), from the tokenizer."""
+    comments: list[Comment] = []
+    try:
+        # newline=None: rows split on \r and \r\n as well, as the parser counts them.
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if token.type == tokenize.COMMENT:
+                row, column = token.start
+                own_line = not token.line[:column].strip()
+                comments.append(Comment(row, token.string, own_line))
+    except (tokenize.TokenError, SyntaxError):
+        # The tokenizer disagrees with the parser (rare): fall back to "from the first `#`".
+        comments = []
+        for row, line in enumerate(lines, start=1):
+            column = line.find("#")
+            if column != -1:
+                comments.append(Comment(row, line[column:], not line[:column].strip()))
+    return comments
+
+
+@dataclass(frozen=True, slots=True)
+class NoqaWarning:
+    """Printed as `warning: {headline} on path:row: {detail}`, as ruff words it."""
+
+    row: int
+    headline: str
+    detail: str
+
+
+class Suppressions:
+    """The `noqa` comments of one file."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self.by_row: dict[int, str] = {}
+        self.warnings: list[NoqaWarning] = []
+        exemptions: list[Directive] = []
+        for comment in _comments(text, lines):
+            self.by_row.setdefault(comment.row, comment.text)
+            try:
+                exemption = parse_file_exemption(comment.text)
+            except NoqaError as error:
+                self.warnings.append(
+                    NoqaWarning(comment.row, "Invalid `# ruff: noqa` directive", str(error))
+                )
+                continue
+            if exemption is None:
+                continue
+            if not comment.own_line:
+                self.warnings.append(
+                    NoqaWarning(
+                        comment.row,
+                        "Unexpected `# ruff: noqa` directive",
+                        "file-level suppression comments must appear on their own line; for a "
+                        "line-level suppression, omit the `ruff:` prefix",
+                    )
+                )
+                continue
+            exemptions.append(exemption)
+        self.file_exemption = _merge(exemptions)
+
+    def suppresses(self, code: str, row: int) -> tuple[bool, NoqaWarning | None]:
+        """Is `code` suppressed at `row`? Also the warning for an invalid directive there."""
+        if self.file_exemption is not None and self.file_exemption.suppresses(code):
+            return True, None
+        comment = self.by_row.get(row)
+        if comment is None:
+            return False, None
+        try:
+            directive = parse_inline(comment)
+        except NoqaError as error:
+            return False, NoqaWarning(row, "Invalid `# noqa` directive", str(error))
+        return directive is not None and directive.suppresses(code), None
+
+
+def _merge(exemptions: list[Directive]) -> Directive | None:
+    if not exemptions:
+        return None
+    if any(exemption.codes is None for exemption in exemptions):
+        return BLANKET
+    return Directive(frozenset().union(*(exemption.codes or () for exemption in exemptions)))

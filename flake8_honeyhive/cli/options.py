@@ -1,0 +1,217 @@
+"""Command-line options, named and shaped like ruff's."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
+from honeyhive import __version__
+
+__all__ = [
+    "PROG",
+    "CheckArguments",
+    "CommandLine",
+    "RuleArguments",
+    "parse_check",
+    "parse_rule",
+]
+
+PROG = "honeyhive-lint"
+VERSION = f"{PROG} {__version__}"
+USAGE = f"""
+  {PROG} [check] [OPTIONS] [PATH ...]
+  {PROG} rule (CODE | --all) [--output-format {{text,json}}]"""
+DESCRIPTION = (
+    "Find HoneyHive tracer misuse (HH001, HH002) in Python files. Runs beside ruff, with ruff's "
+    "options, configuration style, output formats and `# noqa` comments."
+)
+EPILOG = f"""commands:
+  check          check files and directories (the default command)
+  rule CODE      show a rule's documentation; `rule --all` shows every rule
+
+configuration:
+  [tool.{PROG}] in the nearest pyproject.toml at or above the current directory, or --config:
+  select, ignore, extend-select, exclude, extend-exclude, per-file-ignores, force-exclude,
+  respect-gitignore, output-format. Command-line options override it.
+
+exit status:
+  0 no findings; 1 findings, or files that could not be read or parsed; 2 usage or config error"""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandLine:
+    """The options of `check` that can override the configuration (None: not given)."""
+
+    config: str | None = None
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
+    exclude: Sequence[str] | None = None
+    extend_exclude: Sequence[str] = ()
+    force_exclude: bool | None = None
+    respect_gitignore: bool | None = None
+    output_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckArguments:
+    paths: tuple[str, ...]
+    command_line: CommandLine
+    stdin_filename: str | None
+    statistics: bool
+    exit_zero: bool
+    quiet: bool
+    silent: bool
+    show_files: bool
+    jobs: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleArguments:
+    code: str | None
+    all: bool
+    output_format: str
+
+
+def _comma_list(value: str) -> list[str]:
+    """`--select HH001,HH002`: ruff takes comma-separated lists (and repeated options)."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _flatten(groups: list[list[str]] | None) -> list[str] | None:
+    return None if groups is None else [item for group in groups for item in group]
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        usage=USAGE,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=VERSION)
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories to check (default: .); `-` reads from standard input",
+    )
+    rules = parser.add_argument_group("rule selection")
+    for flag, text in (
+        ("--select", "rules to enable, replacing the configured selection (ALL, HH, HH0, HH001)"),
+        ("--ignore", "rules to disable"),
+        ("--extend-select", "rules to enable on top of the selection"),
+    ):
+        rules.add_argument(flag, action="append", type=_comma_list, metavar="RULES", help=text)
+    files = parser.add_argument_group("file selection")
+    files.add_argument(
+        "--exclude",
+        action="append",
+        type=_comma_list,
+        metavar="GLOBS",
+        help="patterns to exclude, replacing the configured and default excludes",
+    )
+    files.add_argument(
+        "--extend-exclude",
+        action="append",
+        type=_comma_list,
+        metavar="GLOBS",
+        help="patterns to exclude in addition to the configured and default excludes",
+    )
+    files.add_argument(
+        "--force-exclude",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply excludes to paths named on the command line too (as pre-commit needs)",
+    )
+    files.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="skip files ignored by .gitignore and .git/info/exclude (default: true)",
+    )
+    files.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the name of the file read from standard input (for output, per-file-ignores and "
+        "excludes)",
+    )
+    files.add_argument("--config", metavar="PATH", help="the configuration file to use")
+    files.add_argument(
+        "--show-files", action="store_true", help="list the files that would be checked, and exit"
+    )
+    out = parser.add_argument_group("output")
+    out.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        help=f"how to print diagnostics (default: {DEFAULT_FORMAT})",
+    )
+    out.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead"
+    )
+    out.add_argument(
+        "-e", "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
+    )
+    out.add_argument(
+        "-q", "--quiet", action="store_true", help="print diagnostics, but nothing else"
+    )
+    out.add_argument(
+        "-s", "--silent", action="store_true", help="print nothing; only the exit status tells"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="worker processes (default: 1 for small inputs, else one per available core)",
+    )
+    return parser
+
+
+def parse_check(argv: Sequence[str]) -> CheckArguments:
+    namespace = _check_parser().parse_args(argv)
+    command_line = CommandLine(
+        config=namespace.config,
+        select=_flatten(namespace.select),
+        ignore=_flatten(namespace.ignore) or (),
+        extend_select=_flatten(namespace.extend_select) or (),
+        exclude=_flatten(namespace.exclude),
+        extend_exclude=_flatten(namespace.extend_exclude) or (),
+        force_exclude=namespace.force_exclude,
+        respect_gitignore=namespace.respect_gitignore,
+        output_format=namespace.output_format,
+    )
+    return CheckArguments(
+        paths=tuple(namespace.paths),
+        command_line=command_line,
+        stdin_filename=namespace.stdin_filename,
+        statistics=namespace.statistics,
+        exit_zero=namespace.exit_zero,
+        quiet=namespace.quiet or namespace.silent,
+        silent=namespace.silent,
+        show_files=namespace.show_files,
+        jobs=namespace.jobs,
+    )
+
+
+def parse_rule(argv: Sequence[str]) -> RuleArguments:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} rule",
+        description="Show a rule's documentation, like `ruff rule`.",
+    )
+    parser.add_argument("code", nargs="?", metavar="CODE", help="the rule code, such as HH001")
+    parser.add_argument("--all", action="store_true", help="show every rule")
+    parser.add_argument("--output-format", choices=("text", "json"), default="text")
+    namespace = parser.parse_args(argv)
+    if (namespace.code is None) == (not namespace.all):
+        parser.error("give either a rule code or --all")
+    return RuleArguments(namespace.code, namespace.all, namespace.output_format)
