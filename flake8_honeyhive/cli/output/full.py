@@ -1,0 +1,91 @@
+"""ruff's `full` format: each diagnostic with two lines of context and its span underlined.
+
+    HH001 session id passed to `tracer.enrich_session()` ...
+     --> app.py:3:1
+      |
+    1 | from honeyhive import HoneyHiveTracer
+    2 | t = HoneyHiveTracer.init()
+    3 | t.enrich_session(session_id="x")
+      | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    4 | print("done")
+      |
+
+A span over several lines is drawn like ruff draws it, with `/`, `|` and `_` in a margin column.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
+from flake8_honeyhive.cli.output import Report
+from flake8_honeyhive.cli.output.text import body
+
+__all__ = ["full"]
+
+CONTEXT_LINES = 2
+TAB = "    "
+
+
+def _width(text: str) -> int:
+    """Terminal columns taken by `text` (wide East Asian characters take two)."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
+    )
+
+
+def _snippet(diagnostic: Diagnostic, source: SourceText) -> list[str]:
+    lines = source.lines
+    count = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+    start, end = diagnostic.line, max(diagnostic.end_line, diagnostic.line)
+    first = max(1, start - CONTEXT_LINES)
+    last = max(min(count, end + CONTEXT_LINES), start)
+    gutter = " " * len(str(last))
+    multiline = end > start
+    start_col, end_col = diagnostic.column - 1, diagnostic.end_column - 1
+    out = [f"{gutter} |"]
+    for row in range(first, last + 1):
+        raw = source.line(row)
+        text = raw.replace("\t", TAB)
+        before_start = _width(raw[:start_col].replace("\t", TAB))
+        margin = ""
+        if multiline:
+            if row == start:
+                margin = "/ " if not raw[:start_col].strip() else "  "
+            elif start < row <= end:
+                margin = "| "
+            else:
+                margin = "  "
+        out.append(f"{row:>{len(gutter)}} | {margin}{text}".rstrip())
+        if not multiline and row == start:
+            span = max(_width(raw[start_col:end_col].replace("\t", TAB)), 1)
+            out.append(f"{gutter} | {' ' * before_start}{'^' * span}")
+        elif multiline and row == start and margin == "  ":
+            out.append(f"{gutter} |  {'_' * (before_start + 1)}^")
+        elif multiline and row == end:
+            out.append(f"{gutter} | |{'_' * _width(raw[:end_col].replace(chr(9), TAB))}^")
+    if last > end:
+        out.append(f"{gutter} |")
+    return out
+
+
+def full(report: Report) -> str:
+    blocks: list[str] = []
+    texts: dict[str, SourceText] = {}
+    for diagnostic in report.diagnostics:
+        path = report.display_path(diagnostic.path)
+        source = report.sources.get(diagnostic.path)
+        lines = [body(diagnostic)]
+        if source is None:
+            lines.append(f" --> {path}:{diagnostic.line}:{diagnostic.column}")
+        else:
+            text = texts.setdefault(diagnostic.path, SourceText(source))
+            snippet = _snippet(diagnostic, text)
+            gutter = " " * (len(snippet[0]) - 2)
+            lines.append(f"{gutter}--> {path}:{diagnostic.line}:{diagnostic.column}")
+            lines.extend(snippet)
+        blocks.append("\n".join(lines) + "\n\n")
+    return "".join(blocks)

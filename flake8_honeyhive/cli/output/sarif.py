@@ -1,0 +1,105 @@
+"""SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+
+Paths inside the current directory are relative URIs against `%SRCROOT%` (the current directory,
+given in `originalUriBaseIds`), which is what code scanning expects when the tool runs at the
+repository root. Rules are described from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flake8_honeyhive.cli.diagnostics import Diagnostic
+from flake8_honeyhive.cli.explain import PROJECT_URL, rule_markdown
+from flake8_honeyhive.cli.output import Report
+from honeyhive import __version__
+from honeyhive.rules import RULES, Rule
+
+__all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "sarif"]
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+SOURCE_ROOT = "%SRCROOT%"
+TOOL = "honeyhive-lint"
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.symbol,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.docs.what_it_does},
+        "help": {"text": rule.summary, "markdown": rule_markdown(rule)},
+        "helpUri": rule.url,
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"pylint_id": rule.pylint_id, "tags": ["honeyhive", "correctness"]},
+    }
+
+
+def _artifact_location(report: Report, path: str) -> dict[str, str]:
+    shown = report.display_path(path)
+    if shown != path or not os.path.isabs(path):
+        # surrogateescape: a file name that is not UTF-8 keeps its original bytes.
+        uri = quote(shown.replace(os.sep, "/"), errors="surrogateescape")
+        return {"uri": uri, "uriBaseId": SOURCE_ROOT}
+    return {"uri": Path(path).as_uri()}
+
+
+def _result(report: Report, diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": diagnostic.code or diagnostic.name,
+        "level": "error",
+        "message": {"text": diagnostic.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact_location(report, diagnostic.path),
+                    "region": {
+                        "startLine": diagnostic.line,
+                        "startColumn": diagnostic.column,
+                        "endLine": diagnostic.end_line,
+                        "endColumn": diagnostic.end_column,
+                    },
+                }
+            }
+        ],
+    }
+    if diagnostic.code in rule_index:
+        result["ruleIndex"] = rule_index[diagnostic.code]
+    return result
+
+
+def _directory_uri(directory: str) -> str:
+    uri = Path(directory).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def sarif(report: Report) -> str:
+    rules = list(RULES.values())
+    rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": __version__,
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule_descriptor(rule) for rule in rules],
+                    }
+                },
+                "originalUriBaseIds": {SOURCE_ROOT: {"uri": _directory_uri(report.cwd)}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(report, d, rule_index) for d in report.diagnostics],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
