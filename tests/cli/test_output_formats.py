@@ -1,0 +1,284 @@
+"""Every `--output-format`, end to end, on a tree with findings and a file that does not parse."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from honeyhive import __version__
+from honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
+from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
+
+SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+# Imported by name: jsonschema ships no type information (types-jsonschema is not a dependency).
+jsonschema = importlib.import_module("jsonschema")
+
+HH001_MESSAGE = HH001.format(form=FORM_KEYWORD)
+LEGACY_MESSAGE = HH002.format(usage=legacy_method_usage("create_session"))
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    write(
+        tmp_path,
+        {
+            "app.py": HH001_SOURCE,
+            # Columns count characters, like ruff: the call starts at character 10, byte 11.
+            "pkg/uni.py": IMPORT + TRACER + 'x = "é"; t.create_session()\n',
+            "pkg/bad.py": "import honeyhive\ndef f(:\n    t.session_id = 1\n",
+            "clean.py": "import os\n",
+        },
+    )
+    return tmp_path
+
+
+def test_concise_is_the_default(tree: Path) -> None:
+    run = lint(cwd=tree)
+    assert run.returncode == 1
+    assert run.stdout == (
+        f"app.py:3:1: HH001 {HH001_MESSAGE}\n"
+        "pkg/bad.py:2:7: SyntaxError: invalid syntax\n"
+        f"pkg/uni.py:3:10: HH002 {LEGACY_MESSAGE}\n"
+        "Found 3 errors.\n"
+    )
+    assert run.stderr == ""
+    assert lint("--output-format", "concise", cwd=tree).stdout == run.stdout
+
+
+def test_pylint(tree: Path) -> None:
+    run = lint("--output-format", "pylint", cwd=tree)
+    assert (run.returncode, run.stderr) == (1, "")
+    assert run.lines == [
+        f"app.py:3: [HH001] {HH001_MESSAGE}",
+        "pkg/bad.py:2: [invalid-syntax] SyntaxError: invalid syntax",
+        f"pkg/uni.py:3: [HH002] {LEGACY_MESSAGE}",
+    ]
+
+
+def test_github_annotations(tree: Path) -> None:
+    run = lint("--output-format", "github", cwd=tree)
+    assert run.returncode == 1
+    assert run.lines == [
+        f"::error title=honeyhive-lint (HH001),file={tree / 'app.py'},line=3,col=1,endLine=3,"
+        f"endColumn=33::app.py:3:1: HH001 {HH001_MESSAGE}",
+        f"::error title=honeyhive-lint (invalid-syntax),file={tree / 'pkg/bad.py'},line=2,col=7,"
+        "endLine=2,endColumn=8::pkg/bad.py:2:7: SyntaxError: invalid syntax",
+        f"::error title=honeyhive-lint (HH002),file={tree / 'pkg/uni.py'},line=3,col=10,"
+        f"endLine=3,endColumn=28::pkg/uni.py:3:10: HH002 {LEGACY_MESSAGE}",
+    ]
+
+
+RUFF_JSON_KEYS = {
+    "cell",
+    "code",
+    "end_location",
+    "filename",
+    "fix",
+    "location",
+    "message",
+    "name",
+    "noqa_row",
+    "severity",
+    "url",
+}
+
+
+def test_json_has_ruffs_shape(tree: Path) -> None:
+    run = lint("--output-format", "json", cwd=tree)
+    assert (run.returncode, run.stderr) == (1, "")
+    finding, syntax_error, unicode_finding = run.json()
+    assert all(set(item) == RUFF_JSON_KEYS for item in run.json())
+    assert finding == {
+        "cell": None,
+        "code": "HH001",
+        "end_location": {"column": 33, "row": 3},
+        "filename": str(tree / "app.py"),
+        "fix": None,
+        "location": {"column": 1, "row": 3},
+        "message": HH001_MESSAGE,
+        "name": HH001.symbol,
+        "noqa_row": 3,
+        "severity": "error",
+        "url": HH001.url,
+    }
+    assert syntax_error == {
+        "cell": None,
+        "code": None,
+        "end_location": {"column": 8, "row": 2},
+        "filename": str(tree / "pkg" / "bad.py"),
+        "fix": None,
+        "location": {"column": 7, "row": 2},
+        "message": "SyntaxError: invalid syntax",
+        "name": "invalid-syntax",
+        "noqa_row": None,
+        "severity": "error",
+        "url": None,
+    }
+    assert (unicode_finding["location"], unicode_finding["end_location"]) == (
+        {"column": 10, "row": 3},
+        {"column": 28, "row": 3},
+    )
+    assert unicode_finding["url"] == HH002.url
+
+
+def test_json_lines_holds_the_same_objects_one_per_line(tree: Path) -> None:
+    lines = lint("--output-format", "json-lines", cwd=tree).lines
+    assert [json.loads(line) for line in lines] == lint("--output-format", "json", cwd=tree).json()
+
+
+def test_empty_results(tmp_path: Path) -> None:
+    write(tmp_path, {"clean.py": "import honeyhive\nprint(honeyhive)\n"})
+    assert lint(cwd=tmp_path).stdout == "All checks passed!\n"
+    assert lint("--output-format", "json", cwd=tmp_path).json() == []
+    assert lint("--output-format", "json-lines", cwd=tmp_path).stdout == ""
+    assert lint("--output-format", "github", cwd=tmp_path).stdout == ""
+    sarif = lint("--output-format", "sarif", cwd=tmp_path)
+    assert sarif.returncode == 0
+    _validate_sarif(sarif.json())
+    assert sarif.json()["runs"][0]["results"] == []
+
+
+def test_full_shows_context_and_underlines_the_span(tree: Path) -> None:
+    run = lint("--output-format", "full", "app.py", "pkg/bad.py", cwd=tree)
+    assert run.returncode == 1
+    assert run.stdout == (
+        f"HH001 {HH001_MESSAGE}\n"
+        " --> app.py:3:1\n"
+        "  |\n"
+        "1 | from honeyhive import HoneyHiveTracer\n"
+        "2 | t = HoneyHiveTracer.init()\n"
+        '3 | t.enrich_session(session_id="x")\n'
+        "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "\n"
+        "SyntaxError: invalid syntax\n"
+        " --> pkg/bad.py:2:7\n"
+        "  |\n"
+        "1 | import honeyhive\n"
+        "2 | def f(:\n"
+        "  |       ^\n"
+        "3 |     t.session_id = 1\n"
+        "  |\n"
+        "\n"
+        "Found 2 errors.\n"
+    )
+
+
+def test_full_draws_a_multiline_span_in_the_margin(tmp_path: Path) -> None:
+    source = IMPORT + TRACER + 't.enrich_session(\n    session_id="x",\n)\n' + "\n" * 9 + "x = 1\n"
+    write(tmp_path, {"app.py": source})
+    assert lint("--output-format", "full", cwd=tmp_path).stdout == (
+        f"HH001 {HH001_MESSAGE}\n"
+        " --> app.py:3:1\n"
+        "  |\n"
+        "1 |   from honeyhive import HoneyHiveTracer\n"
+        "2 |   t = HoneyHiveTracer.init()\n"
+        "3 | / t.enrich_session(\n"
+        '4 | |     session_id="x",\n'
+        "5 | | )\n"
+        "  | |_^\n"
+        "6 |\n"
+        "7 |\n"
+        "  |\n"
+        "\n"
+        "Found 1 error.\n"
+    )
+
+
+def _validate_sarif(document: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+
+
+def test_sarif_is_valid_sarif_2_1_0_with_rules_from_the_catalog(tree: Path) -> None:
+    run = lint("--output-format", "sarif", cwd=tree)
+    assert (run.returncode, run.stderr) == (1, "")
+    document = run.json()
+    _validate_sarif(document)
+    assert document["version"] == "2.1.0"
+    (sarif_run,) = document["runs"]
+    driver = sarif_run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("honeyhive-lint", __version__)
+    assert driver["informationUri"].startswith("https://")
+    assert [(r["id"], r["name"], r["helpUri"]) for r in driver["rules"]] == [
+        (rule.code, rule.symbol, rule.url) for rule in RULES.values()
+    ]
+    for descriptor, rule in zip(driver["rules"], RULES.values(), strict=True):
+        assert descriptor["shortDescription"]["text"] == rule.title
+        assert descriptor["fullDescription"]["text"] == rule.docs.what_it_does
+        assert rule.docs.why_is_this_bad in descriptor["help"]["markdown"]
+    assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.as_uri() + "/"
+    results = [
+        (
+            result["ruleId"],
+            result.get("ruleIndex"),
+            result["level"],
+            result["message"]["text"],
+            result["locations"][0]["physicalLocation"]["artifactLocation"],
+            result["locations"][0]["physicalLocation"]["region"],
+        )
+        for result in sarif_run["results"]
+    ]
+    assert results == [
+        (
+            "HH001",
+            0,
+            "error",
+            HH001_MESSAGE,
+            {"uri": "app.py", "uriBaseId": "%SRCROOT%"},
+            {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 33},
+        ),
+        (
+            "invalid-syntax",
+            None,
+            "error",
+            "SyntaxError: invalid syntax",
+            {"uri": "pkg/bad.py", "uriBaseId": "%SRCROOT%"},
+            {"startLine": 2, "startColumn": 7, "endLine": 2, "endColumn": 8},
+        ),
+        (
+            "HH002",
+            1,
+            "error",
+            LEGACY_MESSAGE,
+            {"uri": "pkg/uni.py", "uriBaseId": "%SRCROOT%"},
+            {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 28},
+        ),
+    ]
+
+
+def test_sarif_names_files_outside_the_current_directory_by_absolute_uri(tmp_path: Path) -> None:
+    write(tmp_path, {"project/app.py": HH001_SOURCE, "elsewhere/.keep": ""})
+    run = lint("--output-format", "sarif", tmp_path / "project", cwd=tmp_path / "elsewhere")
+    document = run.json()
+    _validate_sarif(document)
+    (result,) = document["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (tmp_path / "project" / "app.py").as_uri()}
+
+
+def test_the_sarif_validation_catches_an_invalid_document() -> None:
+    """The schema is really enforced: a result without a message is rejected."""
+    document = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        _validate_sarif(document)
+
+
+def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
+    write(tmp_path, {"sp ace é.py": HH001_SOURCE})
+    (tmp_path / os.fsdecode(b"bad\xffname.py")).write_text(HH001_SOURCE, encoding="utf-8")
+    for output_format in ("concise", "full", "json", "json-lines", "github", "pylint", "sarif"):
+        run = lint("--output-format", output_format, cwd=tmp_path)
+        assert (run.returncode, run.stderr) == (1, ""), output_format
+    assert lint(cwd=tmp_path).lines[0].startswith("bad\\udcffname.py:3:1: HH001 ")
+    document = lint("--output-format", "sarif", cwd=tmp_path).json()
+    _validate_sarif(document)
+    uris = [
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for result in document["runs"][0]["results"]
+    ]
+    assert uris == ["bad%FFname.py", "sp%20ace%20%C3%A9.py"]
