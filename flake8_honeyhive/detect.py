@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Final
 
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
-from flake8_honeyhive.scopes import ModuleInfo, Scope
+from flake8_honeyhive.lines import lines_matching, spans_a_line
+from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes
 from flake8_honeyhive.values import Kind, Verdict
 from honeyhive.rules import (
     DECORATOR_QUALNAMES,
@@ -45,51 +45,20 @@ _TOKENS: Final = sorted(
 _HOT_PATTERN: Final = "|".join([*_TOKENS, "honeyhive"])
 _HOT_TEXT: Final = re.compile(_HOT_PATTERN)
 _HOT_BYTES: Final = re.compile(_HOT_PATTERN.encode())
-_GLOBAL_TEXT: Final = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
-_GLOBAL_BYTES: Final = re.compile(rb"^[ \t]*global[ \t]", re.MULTILINE)
-_SCOPE_NODES: Final = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.Lambda,
-    ast.ClassDef,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
+_GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
+_GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
 _DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATOR_QUALNAMES)
 
 
 def hot_lines(source: str | bytes) -> list[int]:
     """Sorted numbers of the lines that mention a rule token or ``honeyhive``."""
-    if isinstance(source, bytes):
-        if b"\r" in source:  # Python also ends lines at a lone CR: count lines as its parser does
-            source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        starts = [match.start() for match in _HOT_BYTES.finditer(source)]
-        count = source.count
-        newline: str | bytes = b"\n"
-    else:
-        if "\r" in source:
-            source = source.replace("\r\n", "\n").replace("\r", "\n")
-        starts = [match.start() for match in _HOT_TEXT.finditer(source)]
-        count = source.count  # type: ignore[assignment]
-        newline = "\n"
-    lines: list[int] = []
-    line, last = 1, 0
-    for start in starts:
-        line += count(newline, last, start)  # type: ignore[arg-type]
-        last = start
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines
+    return lines_matching(source, _HOT_TEXT, _HOT_BYTES)
 
 
 def _module_info(tree: ast.Module, source: str | bytes) -> ModuleInfo:
-    if isinstance(source, bytes):
-        has_walrus, has_global = b":=" in source, _GLOBAL_BYTES.search(source) is not None
-    else:
-        has_walrus, has_global = ":=" in source, _GLOBAL_TEXT.search(source) is not None
-    return ModuleInfo(tree, has_walrus=has_walrus, has_global=has_global)
+    has_walrus = (b":=" in source) if isinstance(source, bytes) else (":=" in source)
+    global_lines = lines_matching(source, _GLOBAL_TEXT, _GLOBAL_BYTES)
+    return ModuleInfo(tree, has_walrus=has_walrus, global_lines=global_lines)
 
 
 def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
@@ -121,17 +90,6 @@ class _Candidates:
         self.imports_honeyhive = False
         self.nodes: list[tuple[ast.Call | ast.Attribute, Scope]] = []
 
-    def _is_hot(self, node: ast.AST) -> bool:
-        lineno = getattr(node, "lineno", None)
-        if lineno is None:
-            return True  # arguments, comprehensions, match cases: decided by their children
-        decorators = getattr(node, "decorator_list", None)
-        if decorators:
-            lineno = min(lineno, decorators[0].lineno)  # `def` is on the line after its decorators
-        index = bisect_left(self.lines, lineno)
-        end = getattr(node, "end_lineno", None) or lineno
-        return index < len(self.lines) and self.lines[index] <= end
-
     def collect(self) -> None:
         stack: list[tuple[ast.AST, Scope]] = [(self.module.tree, self.module.scope)]
         while stack:
@@ -143,31 +101,9 @@ class _Candidates:
                     self.nodes.append((node, scope))
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 self.imports_honeyhive = self.imports_honeyhive or _imports_honeyhive(node)
-            for child, child_scope in self._children(node, scope):
-                if self._is_hot(child):
+            for child, child_scope in children_with_scopes(self.module, node, scope):
+                if spans_a_line(child, self.lines):
                     stack.append((child, child_scope))
-
-    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
-        if not isinstance(node, _SCOPE_NODES):
-            for child in ast.iter_child_nodes(node):
-                yield child, scope
-            return
-        inner = self.module.scope_for(node, scope)
-        if isinstance(node, ast.ClassDef):
-            outer_parts: list[ast.AST] = [*node.decorator_list, *node.bases, *node.keywords]
-            yield from ((part, scope) for part in outer_parts)
-            yield from ((stmt, inner) for stmt in node.body)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            # Decorators, defaults and annotations run in the enclosing scope, the body in its own.
-            if not isinstance(node, ast.Lambda):
-                yield from ((d, scope) for d in node.decorator_list)
-                if node.returns is not None:
-                    yield node.returns, scope
-            yield node.args, scope
-            body = node.body if isinstance(node.body, list) else [node.body]
-            yield from ((part, inner) for part in body)
-        else:
-            yield from ((child, inner) for child in ast.iter_child_nodes(node))
 
 
 def _imports_honeyhive(node: ast.Import | ast.ImportFrom) -> bool:

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
+from flake8_honeyhive.lines import spans_a_line
 from flake8_honeyhive.values import OTHER, UNKNOWN, Kind, Value, imported
 
 if TYPE_CHECKING:
@@ -26,6 +27,16 @@ OrderedScopeNode = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunction
 # Positions compare as (line, column); a binding made "before everything" sorts first.
 START: Final[Position] = (0, 0)
 HONEYHIVE_STAR_MODULES: Final = frozenset({"honeyhive", "honeyhive.tracer"})
+_SCOPE_NODES: Final = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
 
 
 class Binding:
@@ -60,15 +71,15 @@ def fixed(value: Value) -> Resolver:
 class ModuleInfo:
     """Facts about the module as a whole, and the registry of its scopes."""
 
-    def __init__(self, tree: ast.Module, *, has_walrus: bool, has_global: bool) -> None:
+    def __init__(self, tree: ast.Module, *, has_walrus: bool, global_lines: list[int]) -> None:
         self.tree = tree
         self.has_walrus = has_walrus
-        self.has_global = has_global
+        self.global_lines = global_lines
         self.star_imports_honeyhive = False
         self.late_globals: dict[str, list[Binding]] = {}
         self._scopes: dict[ast.AST, Scope] = {}
         self._classes: dict[ast.ClassDef, ClassInfo] = {}
-        self._globals_collected = not has_global
+        self._globals_collected = not global_lines
         self.scope = self.scope_for(tree, None)
 
     def scope_for(self, node: ScopeNode, parent: Scope | None) -> Scope:
@@ -87,9 +98,15 @@ class ModuleInfo:
         """Bindings made by functions through ``global`` declarations, seen from any function."""
         if not self._globals_collected:
             self._globals_collected = True
-            for node, parent in _functions_with_parents(self.tree, self.scope):
-                if any(isinstance(stmt, ast.Global) for stmt in _own_statements(node.body)):
-                    self.scope_for(node, parent).table()
+            # Reading a function that declares a name global routes its bindings to late_globals.
+            stack: list[tuple[ast.AST, Scope]] = [(self.tree, self.scope)]
+            while stack:
+                node, scope = stack.pop()
+                if isinstance(node, ast.Global) and scope.parent is not None:
+                    scope.table()
+                for child, child_scope in children_with_scopes(self, node, scope):
+                    if spans_a_line(child, self.global_lines):
+                        stack.append((child, child_scope))
         return self.late_globals
 
 
@@ -244,34 +261,30 @@ def _walk_skipping_classes(body: list[ast.stmt]) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _own_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements of one scope, through compound statements but not into nested scopes."""
-    stack = list(reversed(body))
-    while stack:
-        stmt = stack.pop()
-        yield stmt
-        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            continue
-        for field in ("body", "orelse", "finalbody"):
-            stack.extend(reversed(getattr(stmt, field, ())))
-        for part in getattr(stmt, "handlers", ()) or getattr(stmt, "cases", ()):
-            stack.extend(reversed(part.body))
-
-
-def _functions_with_parents(
-    tree: ast.Module, module_scope: Scope
-) -> Iterator[tuple[FunctionNode, Scope]]:
-    stack: list[tuple[ast.AST, Scope]] = [(tree, module_scope)]
-    while stack:
-        node, scope = stack.pop()
+def children_with_scopes(
+    module: ModuleInfo, node: ast.AST, scope: Scope
+) -> Iterator[tuple[ast.AST, Scope]]:
+    """The children of ``node``, each with the scope its names are resolved in."""
+    if not isinstance(node, _SCOPE_NODES):
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                yield child, scope
-                stack.append((child, module_scope.module.scope_for(child, scope)))
-            elif isinstance(child, ast.ClassDef):
-                stack.append((child, module_scope.module.scope_for(child, scope)))
-            else:
-                stack.append((child, scope))
+            yield child, scope
+        return
+    inner = module.scope_for(node, scope)
+    if isinstance(node, ast.ClassDef):
+        outer_parts: list[ast.AST] = [*node.decorator_list, *node.bases, *node.keywords]
+        yield from ((part, scope) for part in outer_parts)
+        yield from ((stmt, inner) for stmt in node.body)
+    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        # Decorators, defaults and annotations run in the enclosing scope, the body in its own.
+        if not isinstance(node, ast.Lambda):
+            yield from ((d, scope) for d in node.decorator_list)
+            if node.returns is not None:
+                yield node.returns, scope
+        yield node.args, scope
+        body = node.body if isinstance(node.body, list) else [node.body]
+        yield from ((part, inner) for part in body)
+    else:  # comprehensions
+        yield from ((child, inner) for child in ast.iter_child_nodes(node))
 
 
 def _pattern_captures(pattern: ast.pattern) -> Iterator[str]:

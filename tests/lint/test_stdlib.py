@@ -44,8 +44,9 @@ def test_the_plugin_is_silent_and_the_engine_never_crashes_on_the_standard_libra
         lines = source.decode("utf-8", errors="replace").splitlines(keepends=True)
         assert list(Plugin(tree, lines).run()) == [], path
         modules += 1
-        module = ModuleInfo(tree, has_walrus=True, has_global=True)
-        candidates = _Candidates(module, list(range(1, source.count(b"\n") + 2)))
+        every_line = list(range(1, source.count(b"\n") + 2))
+        module = ModuleInfo(tree, has_walrus=True, global_lines=every_line)
+        candidates = _Candidates(module, every_line)
         candidates.collect()
         evaluator = Evaluator(module)
         checks = _RuleChecks(evaluator)

@@ -1,0 +1,47 @@
+"""Which source lines matter, and which syntax nodes span them.
+
+A regular expression over the source finds the few lines that mention what a rule looks for; tree
+walks then skip every node that spans none of them. This keeps the Python-level walk proportional
+to the candidates, not to the size of the module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from bisect import bisect_left
+
+
+def lines_matching(
+    source: str | bytes, text: re.Pattern[str], binary: re.Pattern[bytes]
+) -> list[int]:
+    """Sorted numbers of the lines where ``text`` (or ``binary``, for bytes) matches."""
+    # Python also ends a line at a lone CR: count lines as its parser does.
+    if isinstance(source, bytes):
+        source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in source else source
+        starts = [match.start() for match in binary.finditer(source)]
+        newlines = [source.count(b"\n", a, b) for a, b in zip([0, *starts], starts, strict=False)]
+    else:
+        source = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
+        starts = [match.start() for match in text.finditer(source)]
+        newlines = [source.count("\n", a, b) for a, b in zip([0, *starts], starts, strict=False)]
+    lines: list[int] = []
+    line = 1
+    for count in newlines:
+        line += count
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def spans_a_line(node: ast.AST, lines: list[int]) -> bool:
+    """Whether ``node`` covers one of ``lines``; nodes without positions count as covering."""
+    lineno: int | None = getattr(node, "lineno", None)
+    if lineno is None:
+        return True  # arguments, comprehensions, match cases: decided by their children
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        lineno = min(lineno, decorators[0].lineno)  # `def` is on the line after its decorators
+    index = bisect_left(lines, lineno)
+    end: int = getattr(node, "end_lineno", None) or lineno
+    return index < len(lines) and lines[index] <= end
