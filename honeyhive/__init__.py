@@ -1,3 +1,72 @@
-"""HoneyHive: a strict single-session tracer for LLM apps, on OpenTelemetry."""
+"""HoneyHive: a strict single-session tracer for LLM apps, on OpenTelemetry.
+
+``import honeyhive`` stays cheap: the tracer (and OpenTelemetry) load on first use of a tracer
+name, so the flake8 plugin, which imports ``honeyhive.rules``, and ``python -W
+error::honeyhive.TracerReuseWarning`` never pay for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from honeyhive.errors import (
+    HoneyHiveWarning,
+    SessionIdArgumentWarning,
+    SingleSessionError,
+    TracerReuseWarning,
+)
+
+if TYPE_CHECKING:
+    from honeyhive.tracer import (
+        HoneyHiveTracer,
+        atrace,
+        enrich_session,
+        enrich_span,
+        flush,
+        trace,
+        trace_class,
+    )
 
 __version__ = "1.8.0"
+
+__all__ = [
+    "HoneyHiveTracer",
+    "HoneyHiveWarning",
+    "SessionIdArgumentWarning",
+    "SingleSessionError",
+    "TracerReuseWarning",
+    "atrace",
+    "enrich_session",
+    "enrich_span",
+    "flush",
+    "trace",
+    "trace_class",
+]
+
+_LAZY = frozenset(
+    {
+        "HoneyHiveTracer",
+        "atrace",
+        "enrich_session",
+        "enrich_span",
+        "flush",
+        "trace",
+        "trace_class",
+    }
+)
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+
+    def __getattr__(name: str) -> Any:
+        """PEP 562: load the tracer on first use of one of its names."""
+        if name in _LAZY:
+            value = getattr(importlib.import_module("honeyhive.tracer"), name)
+            globals()[name] = value  # later lookups skip this function
+            return value
+        raise AttributeError(f"module 'honeyhive' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
