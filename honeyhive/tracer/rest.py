@@ -1,0 +1,245 @@
+"""The background REST sender of one destination: session starts and enrichments, in order.
+
+User code only appends to a bounded queue. One daemon thread sends the requests in the order they
+were queued (so a session's start always precedes its enrichments), retrying connection errors,
+5xx and 429 with exponential backoff and jitter, never 4xx. Whatever cannot be delivered is counted
+and logged, never silently lost.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Final
+
+import requests
+from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, set_value
+
+from honeyhive.tracer.stats import Counters, RateLimitedLog
+
+logger: Final = logging.getLogger("honeyhive")
+
+MAX_QUEUE: Final = 10_000
+MAX_ATTEMPTS: Final = 6
+HURRIED_ATTEMPTS: Final = 2
+BACKOFF_BASE_S: Final = 0.25
+BACKOFF_MAX_S: Final = 8.0
+# (connect, read) per request: a slow server delays the worker, never the user.
+REQUEST_TIMEOUT_S: Final = (3.05, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RestCall:
+    method: str
+    path: str
+    body: dict[str, Any]
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential backoff with +-50 % jitter, so that many clients do not retry in step."""
+    return min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2.0**attempt) * random.uniform(0.5, 1.5)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return min(BACKOFF_MAX_S, max(0.0, float(value)))
+    except ValueError:
+        return None
+
+
+class RestSender:
+    """A bounded FIFO of REST calls and the one worker thread that sends them."""
+
+    def __init__(
+        self,
+        server_url: str,
+        api_key: str,
+        session: requests.Session,
+        counters: Counters,
+        *,
+        max_queue: int = MAX_QUEUE,
+        user_agent: str = "honeyhive-python",
+    ) -> None:
+        self._server_url = server_url
+        self._headers = {
+            "Authorization": f"Bearer {api_key}",
+            "Content-Type": "application/json",
+            "User-Agent": user_agent,
+        }
+        self._session = session
+        self._counters = counters
+        self._max_queue = max_queue
+        self._queue: collections.deque[RestCall] = collections.deque()
+        self._cond = threading.Condition(threading.Lock())
+        self._submitted = 0
+        self._done = 0
+        self._stopping = False
+        # Set when closing begins: no more backoff waits, at most HURRIED_ATTEMPTS per call.
+        self._hurry = threading.Event()
+        # Set when closing ran out of time: no more attempts, drop what is left.
+        self._abort = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._healthy = True
+        self._drop_log = RateLimitedLog()
+
+    def __repr__(self) -> str:
+        return f"RestSender(server_url={self._server_url!r}, queued={len(self._queue)})"
+
+    @property
+    def healthy(self) -> bool:
+        """False while the last attempt failed (server down, 5xx): flushes then skip waiting."""
+        return self._healthy
+
+    @property
+    def pending(self) -> int:
+        return self._submitted - self._done
+
+    def submit(self, call: RestCall) -> bool:
+        """Queue a call without blocking; False (counted, logged) when the queue is full."""
+        with self._cond:
+            if self._stopping or len(self._queue) >= self._max_queue:
+                accepted = False
+            else:
+                self._queue.append(call)
+                self._submitted += 1
+                accepted = True
+                if self._thread is None:
+                    self._start()
+                self._cond.notify_all()
+        if not accepted:
+            self._counters.add("events_dropped")
+            self._drop_log.warning(
+                "HoneyHive: dropped %s %s: the send queue is full or closed", call.method, call.path
+            )
+        return accepted
+
+    def reinit_after_fork(self, counters: Counters) -> None:
+        """In a forked child: the parent's queue and worker are not ours; start empty."""
+        self._counters = counters
+        self._hurry = threading.Event()
+        self._abort = threading.Event()
+        self._queue = collections.deque()
+        self._cond = threading.Condition(threading.Lock())
+        self._submitted = self._done = 0
+        self._thread = None
+
+    def _start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="honeyhive-rest", daemon=True)
+        self._thread.start()
+
+    def flush(self, timeout_s: float) -> bool:
+        """Wait until every call queued before now was handled, or until the deadline."""
+        deadline = time.monotonic() + max(0.0, timeout_s)
+        with self._cond:
+            target = self._submitted
+            while self._done < target:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
+
+    def begin_close(self) -> None:
+        """Accept no more calls; send what is queued without backoff waits, at most
+        ``HURRIED_ATTEMPTS`` tries each, so that a dead server cannot hold up shutdown."""
+        self._hurry.set()
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+
+    def close(self, timeout_s: float) -> bool:
+        """Send what is queued until the deadline, then drop the rest (counted) and stop."""
+        deadline = time.monotonic() + max(0.0, timeout_s)
+        self.begin_close()
+        with self._cond:
+            thread = self._thread
+        if thread is not None:
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                self._abort.set()
+                with self._cond:
+                    self._cond.notify_all()
+                # A request in flight finishes by its own timeout; the thread is a daemon.
+                thread.join(0.5)
+        with self._cond:
+            left = len(self._queue)
+            self._queue.clear()
+            self._done += left
+            self._cond.notify_all()
+        if left:
+            self._counters.add("events_dropped", left)
+            logger.warning("HoneyHive: %d queued REST call(s) dropped at shutdown", left)
+        return left == 0
+
+    def _run(self) -> None:
+        # Instrumented HTTP clients must not trace the SDK's own requests.
+        attach(set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                if not self._queue or self._abort.is_set():
+                    return
+                call = self._queue.popleft()
+            try:
+                self._deliver(call)
+            except Exception:  # never let one bad call kill the worker
+                self._counters.add("events_dropped")
+                logger.exception("HoneyHive: error sending %s %s", call.method, call.path)
+            with self._cond:
+                self._done += 1
+                self._cond.notify_all()
+
+    def _deliver(self, call: RestCall) -> None:
+        url = self._server_url + call.path
+        data = json.dumps(call.body, default=repr).encode()
+        reason = ""
+        for attempt in range(MAX_ATTEMPTS):
+            if self._abort.is_set():
+                reason = "shutdown"
+                break
+            if self._hurry.is_set() and attempt >= HURRIED_ATTEMPTS:
+                break  # closing: the last failure's reason stands
+            delay: float | None = None
+            try:
+                response = self._session.request(
+                    call.method, url, data=data, headers=self._headers, timeout=REQUEST_TIMEOUT_S
+                )
+            except requests.RequestException as exc:
+                reason = type(exc).__name__
+            else:
+                status = response.status_code
+                response.close()
+                if status < 400:
+                    self._healthy = True
+                    self._counters.add("events_sent")
+                    return
+                reason = f"HTTP {status}"
+                if status != 429 and status < 500:
+                    # The server understood and refused: retrying cannot help.
+                    self._counters.add("events_dropped")
+                    self._drop_log.warning(
+                        "HoneyHive: %s %s rejected with %s; dropped", call.method, call.path, reason
+                    )
+                    return
+                delay = _retry_after(response)
+            self._healthy = False
+            hurried = self._hurry.is_set()
+            if attempt + 1 >= (HURRIED_ATTEMPTS if hurried else MAX_ATTEMPTS):
+                break
+            self._counters.add("events_retried")
+            if not hurried:
+                # Returns early when closing begins: then retry at once.
+                self._hurry.wait(delay if delay is not None else _backoff(attempt))
+        self._counters.add("events_dropped")
+        self._drop_log.warning(
+            "HoneyHive: %s %s failed (%s); dropped after retries", call.method, call.path, reason
+        )

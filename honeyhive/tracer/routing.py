@@ -1,0 +1,81 @@
+"""The global OpenTelemetry provider: routes other instrumentations' spans to a HoneyHive session.
+
+Spans that OpenTelemetry instrumentations (OpenAI, requests...) start through the global provider
+get the session attributes of the HoneyHive tracer that is active where they start (else the
+default tracer), and are exported by that tracer's own pipeline. So they land in the same session
+*and* at the same destination as the traced function around them, even when several destinations
+are in use. The router is installed only if no real provider is set yet, as 1.7 did; an
+application that configured its own provider keeps it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Final
+
+from opentelemetry import trace as trace_api
+from opentelemetry.context import Context
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
+
+from honeyhive.tracer import registry
+from honeyhive.tracer.attributes import SESSION_ID
+
+if TYPE_CHECKING:
+    from honeyhive.tracer.span_export import ExportProcessor
+
+# A span that never ends must not pin its route forever.
+_MAX_OPEN_ROUTES: Final = 100_000
+
+
+class RoutingProcessor(SpanProcessor):
+    """Stamps session attributes at start and hands the span to its tracer's pipeline at end."""
+
+    def __init__(self) -> None:
+        self._routes: dict[int, ExportProcessor] = {}
+        self._lock = threading.Lock()
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        tracer = registry.current_tracer()
+        if tracer is None:
+            return
+        attributes = span.attributes
+        if attributes is None or SESSION_ID not in attributes:
+            span.set_attributes(tracer._session_attrs)
+        with self._lock:
+            if len(self._routes) >= _MAX_OPEN_ROUTES:
+                self._routes.clear()
+            self._routes[span.context.span_id] = tracer._pipeline.export
+
+    def on_end(self, span: ReadableSpan) -> None:
+        with self._lock:
+            export = self._routes.pop(span.context.span_id, None)
+        if export is not None:
+            export.on_end(span)
+
+    def open_routes(self) -> int:
+        return len(self._routes)
+
+
+class _Router:
+    provider: TracerProvider | None = None
+    lock: Final = threading.Lock()
+
+
+def install_global_router(resource: Resource) -> TracerProvider | None:
+    """Make the router the global provider if none is set yet; the router, or None if not ours."""
+    with _Router.lock:
+        if _Router.provider is not None:
+            return _Router.provider
+        if not isinstance(trace_api.get_tracer_provider(), trace_api.ProxyTracerProvider):
+            return None
+        provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        provider.add_span_processor(RoutingProcessor())
+        trace_api.set_tracer_provider(provider)
+        if trace_api.get_tracer_provider() is provider:
+            _Router.provider = provider
+        return _Router.provider
+
+
+def global_router() -> TracerProvider | None:
+    return _Router.provider
