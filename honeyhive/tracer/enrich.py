@@ -1,0 +1,196 @@
+"""The free functions ``enrich_session``, ``enrich_span`` and ``flush``.
+
+They resolve their tracer like the decorators: ``tracer=`` (or 1.7's ``tracer_instance=``), else the
+active tracer, else the default tracer. Without any tracer they do nothing (one log line) and never
+raise for that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from opentelemetry import trace as trace_api
+from opentelemetry.util.types import AttributeValue
+
+from honeyhive.tracer import events, registry
+from honeyhive.tracer import pipeline as pipelines
+from honeyhive.tracer.attributes import (
+    CONFIG,
+    ERROR,
+    FEEDBACK,
+    INPUTS,
+    METADATA,
+    METRICS,
+    OUTPUTS,
+    USER_PROPERTIES,
+    flatten,
+    namespaced,
+)
+from honeyhive.tracer.config import normalize_session_id, optional_mapping, resolve_settings
+from honeyhive.tracer.rest import RestCall
+
+if TYPE_CHECKING:
+    from honeyhive.tracer.core import HoneyHiveTracer
+
+__all__ = ["enrich_session", "enrich_span", "flush"]
+
+logger: Final = logging.getLogger("honeyhive")
+
+
+def enrich_current_span(
+    tracer: HoneyHiveTracer | None,
+    *,
+    attributes: Mapping[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
+    metrics: Mapping[str, Any] | None,
+    feedback: Mapping[str, Any] | None,
+    inputs: Mapping[str, Any] | None,
+    outputs: Mapping[str, Any] | None,
+    config: Mapping[str, Any] | None,
+    user_properties: Mapping[str, Any] | None,
+    error: str | None,
+    event_id: str | None,
+    extra: Mapping[str, Any],
+) -> bool:
+    """The body of both ``enrich_span`` forms; True if something was enriched or queued."""
+    if event_id is not None:
+        # 1.7: with an event id, update that event through the REST API instead of the span.
+        call = events.event_update(
+            str(event_id),
+            metadata={**(attributes or {}), **(metadata or {}), **extra},
+            inputs=inputs,
+            outputs=outputs,
+            config=config,
+            feedback=feedback,
+            metrics=metrics,
+            user_properties=user_properties,
+        )
+        return call is not None and _send(tracer, call, "enrich_span(event_id=...)")
+    values: dict[str, AttributeValue] = namespaced(
+        {
+            METADATA: optional_mapping("metadata", metadata),
+            METRICS: optional_mapping("metrics", metrics),
+            FEEDBACK: optional_mapping("feedback", feedback),
+            INPUTS: optional_mapping("inputs", inputs),
+            OUTPUTS: optional_mapping("outputs", outputs),
+            CONFIG: optional_mapping("config", config),
+            USER_PROPERTIES: optional_mapping("user_properties", user_properties),
+        }
+    )
+    # 1.7's order: plain `attributes`, then unknown keywords, go to metadata and win conflicts.
+    for more in (optional_mapping("attributes", attributes), extra):
+        if more:
+            values.update(flatten(METADATA, more))
+    if error is not None:
+        values[ERROR] = str(error)
+    span = trace_api.get_current_span()
+    if not span.is_recording():
+        logger.debug("HoneyHive: enrich_span() outside a recording span; nothing to enrich")
+        return False
+    if values:
+        span.set_attributes(values)
+    return True
+
+
+def _send(tracer: HoneyHiveTracer | None, call: RestCall, what: str) -> bool:
+    """Queue a REST call on the tracer's destination, else on the one ``HH_*`` describes."""
+    if tracer is not None:
+        pipeline = tracer._pipeline
+    else:
+        destination = resolve_settings({}, None).destination
+        if not destination.uses_network:
+            registry.log_no_tracer(what)
+            return False
+        pipeline = pipelines.acquire(destination, live=False)
+    if pipeline.rest is None:
+        logger.debug("HoneyHive: %s in offline or test mode; nothing sent", what)
+        return False
+    return pipeline.send(call)
+
+
+def enrich_span(  # noqa: PLR0917  (1.7's positional signature)
+    attributes: Mapping[str, Any] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    feedback: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    outputs: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,
+    user_properties: Mapping[str, Any] | None = None,
+    error: str | None = None,
+    event_id: str | None = None,
+    *,
+    tracer: HoneyHiveTracer | None = None,
+    tracer_instance: HoneyHiveTracer | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Add ``honeyhive_metadata.*``, ``honeyhive_metrics.*``... to the current span.
+
+    Nested dicts become dotted keys; values OpenTelemetry cannot store become JSON strings.
+    Returns whether a span was enriched: outside a span there is nothing to enrich.
+    """
+    return enrich_current_span(
+        registry.resolve(tracer or tracer_instance),
+        attributes=attributes,
+        metadata=metadata,
+        metrics=metrics,
+        feedback=feedback,
+        inputs=inputs,
+        outputs=outputs,
+        config=config,
+        user_properties=user_properties,
+        error=error,
+        event_id=event_id,
+        extra=kwargs,
+    )
+
+
+def enrich_session(
+    session_id: str,
+    metadata: Mapping[str, Any] | None = None,
+    *,
+    inputs: Mapping[str, Any] | None = None,
+    outputs: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,
+    feedback: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    user_properties: Mapping[str, Any] | None = None,
+    tracer: HoneyHiveTracer | None = None,
+    tracer_instance: HoneyHiveTracer | None = None,
+) -> None:
+    """Enrich any session by its id, for example with feedback that arrives later.
+
+    The supported by-id path: it never warns. ``tracer=`` (or ``tracer_instance=``) only chooses
+    the credentials and destination; without one, the resolved tracer's are used, else ``HH_*``.
+    Queues ``PUT /events`` and returns at once. ``ValueError`` if ``session_id`` is not a UUID.
+    """
+    call = events.event_update(
+        normalize_session_id(session_id),
+        metadata=metadata,
+        inputs=inputs,
+        outputs=outputs,
+        config=config,
+        feedback=feedback,
+        metrics=metrics,
+        user_properties=user_properties,
+    )
+    if call is None:
+        logger.debug("HoneyHive: enrich_session() without data; nothing sent")
+        return
+    _send(registry.resolve(tracer or tracer_instance), call, "honeyhive.enrich_session()")
+
+
+def flush(
+    tracer: HoneyHiveTracer | None = None,
+    timeout_millis: int = 30_000,
+    *,
+    tracer_instance: HoneyHiveTracer | None = None,
+) -> bool:
+    """Deliver what the resolved tracer's destination has queued, or every destination's when
+    there is no tracer. Returns False if the deadline came first; never blocks past it."""
+    chosen = registry.resolve(tracer or tracer_instance)
+    if chosen is not None:
+        return chosen.flush(timeout_millis)
+    return pipelines.flush_all(timeout_millis / 1000)
