@@ -1,0 +1,130 @@
+"""The typed API: mypy flags exactly the deprecated ``session_id`` calls, and nothing else."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from honeyhive.rules import FORM_KEYWORD, HH001, HH002, override_usage
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Each line ending in `# HH001` or `# HH002` must be reported as deprecated with that rule's text;
+# every other line must pass `mypy --strict`.
+SAMPLE = """
+from __future__ import annotations
+
+import uuid
+
+import honeyhive
+from honeyhive import HoneyHiveTracer, atrace, enrich_session, trace, trace_class
+
+tracer = HoneyHiveTracer.init(project="p", test_mode=True)
+other = str(uuid.uuid4())
+
+
+@trace
+def bare() -> int:
+    return 1
+
+
+@trace(event_type="tool", tracer=tracer)
+def configured(x: int) -> int:
+    return x
+
+
+@trace(tracer=tracer, session_id=None)
+def explicit_none() -> None: ...
+
+
+@trace(session_id=other)  # HH002 trace
+def retargeted() -> None: ...
+
+
+@atrace(session_id=other)  # HH002 atrace
+async def retargeted_async() -> None: ...
+
+
+@trace_class(session_id=other)  # HH002 trace_class
+class Service:
+    def handle(self) -> None: ...
+
+
+@tracer.trace
+def bound_bare() -> None: ...
+
+
+@tracer.trace(event_name="named")
+def bound_named() -> None: ...
+
+
+@tracer.trace(session_id=other)  # HH002 tracer.trace
+def bound_retargeted() -> None: ...
+
+
+def calls() -> None:
+    kept: int = configured(2) + bare()
+    tracer.enrich_session(metadata={"a": kept})
+    tracer.enrich_session({"a": 1}, outputs={"b": 2}, session_id=None)
+    tracer.enrich_session(session_id=tracer.session_id)  # HH001
+    tracer.enrich_session(metadata={"a": 1}, session_id=other)  # HH001
+    enrich_session(other, {"a": 1}, feedback={"ok": True}, tracer=tracer)
+    honeyhive.enrich_session(other, metrics={"m": 1})
+    with tracer.trace("block") as span:
+        span.set_attribute("k", 1)
+    session: str = tracer.session_id
+    print(session)
+"""
+
+MYPY_LINE = re.compile(r"^sample\.py:(\d+): error: (.*)  \[(\S+)\]$")
+
+
+def test_mypy_reports_exactly_the_deprecated_calls(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(textwrap.dedent(SAMPLE).lstrip("\n"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--enable-error-code",
+            "deprecated",
+            "--config-file",
+            "",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            "sample.py",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        # The editable install is an import hook, which mypy does not follow.
+        env={**os.environ, "MYPYPATH": str(REPO_ROOT)},
+        timeout=300,
+        check=False,
+    )
+    lines = SAMPLE.strip("\n").splitlines()
+    expected: dict[int, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if "# HH001" in line:
+            expected[number] = HH001.text(form=FORM_KEYWORD)
+        elif "# HH002" in line:
+            callee = line.split("# HH002 ", 1)[1]
+            expected[number] = HH002.text(usage=override_usage(callee))
+    reported: dict[int, str] = {}
+    for output in filter(None, result.stdout.splitlines()):
+        match = MYPY_LINE.match(output)
+        assert match is not None, result.stdout
+        number, message, code = int(match[1]), match[2], match[3]
+        assert code == "deprecated", output
+        reported[number] = message
+    assert set(reported) == set(expected), result.stdout
+    for number, text in expected.items():
+        assert reported[number].endswith(f"is deprecated: {text}"), reported[number]
