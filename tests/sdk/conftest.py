@@ -1,0 +1,53 @@
+"""Fixtures for the SDK's black-box tests: a loopback backend, tracers that are always shut down,
+a clean environment, and a capture of every log record."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from .helpers import HH_ENV_VARS, LogCapture, Tracers
+from .loopback import LoopbackServer, closed_port_url
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HoneyHive setting leaks in from the developer's shell."""
+    for name in HH_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def loopback() -> Iterator[LoopbackServer]:
+    server = LoopbackServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def closed_url() -> str:
+    return closed_port_url()
+
+
+@pytest.fixture
+def tracers() -> Iterator[Tracers]:
+    made = Tracers()
+    yield made
+    made.shutdown_all()
+
+
+@pytest.fixture
+def all_logs() -> Iterator[LogCapture]:
+    capture = LogCapture()
+    # The root sees propagated records; "honeyhive" is watched in case it stops propagating.
+    watched = [logging.getLogger(), logging.getLogger("honeyhive")]
+    saved = [(logger, logger.level) for logger in watched]
+    for logger in watched:
+        logger.addHandler(capture)
+        logger.setLevel(logging.DEBUG)
+    yield capture
+    for logger, level in saved:
+        logger.removeHandler(capture)
+        logger.setLevel(level)
