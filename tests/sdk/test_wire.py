@@ -1,0 +1,176 @@
+"""What reaches the backend: the session start, spans, enrichments, their headers and order."""
+
+from __future__ import annotations
+
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from honeyhive import HoneyHiveTracer, trace
+
+from .helpers import API_KEY, PROJECT, Tracers, only_span, session_of
+from .loopback import OTLP_TRACES_PATH, LoopbackServer, sdk_side_threads
+
+
+def test_session_start_carries_the_17_body_and_headers(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    tracer = tracers.on_wire(
+        loopback,
+        session_name="checkout-flow",
+        source="staging",
+        session_id="3F0C6A52-1B7E-4C1E-9A53-5D2F0F8F2A11",
+        inputs={"question": "where is my order?"},
+        metadata={"tenant": "acme"},
+    )
+    tracer.shutdown()
+    [start] = loopback.session_starts()
+    assert start.headers["authorization"] == f"Bearer {API_KEY}"
+    assert start.headers["content-type"].startswith("application/json")
+    session = start.json()["session"]
+    assert session["project"] == PROJECT
+    assert session["session_name"] == "checkout-flow"
+    assert session["source"] == "staging"
+    assert session["session_id"] == "3f0c6a52-1b7e-4c1e-9a53-5d2f0f8f2a11"
+    assert session["inputs"] == {"question": "where is my order?"}
+    assert session["metadata"] == {"tenant": "acme"}
+
+
+def test_default_session_name_is_the_callers_file_name(loopback: LoopbackServer) -> None:
+    tracer = HoneyHiveTracer.init(api_key=API_KEY, project=PROJECT, server_url=loopback.url)
+    tracer.shutdown()
+    [start] = loopback.session_starts()
+    assert start.json()["session"]["session_name"] in {"test_wire", "test_wire.py"}
+
+
+def test_spans_arrive_as_otlp_protobuf_with_the_session(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    tracer = tracers.on_wire(loopback, source="staging")
+
+    @trace(tracer=tracer, event_type="tool")
+    def lookup(order: str) -> str:
+        return order.upper()
+
+    @trace(tracer=tracer, event_type="chain", event_name="answer")
+    def answer() -> str:
+        return lookup("a-1")
+
+    assert answer() == "A-1"
+    assert tracer.flush(timeout_millis=10_000) is True
+
+    requests = loopback.otlp_requests()
+    assert requests
+    for request in requests:
+        assert request.method == "POST"
+        assert request.path == OTLP_TRACES_PATH
+        assert request.headers["content-type"] == "application/x-protobuf"
+        assert request.headers["authorization"] == f"Bearer {API_KEY}"
+        assert request.headers["x-source"] == "staging"
+    spans = {span.name: span for span in loopback.spans()}
+    outer, inner = spans["answer"], spans[lookup.__qualname__]
+    for span in (outer, inner):
+        assert span.session_id == tracer.session_id
+        assert span.attributes["honeyhive.project"] == PROJECT
+        assert span.attributes["honeyhive.source"] == "staging"
+    assert outer.attributes["honeyhive_event_type"] == "chain"
+    assert outer.attributes["honeyhive_event_name"] == "answer"
+    assert inner.attributes["honeyhive_inputs.order"] == "a-1"
+    assert inner.attributes["honeyhive_outputs.result"] == "A-1"
+    assert inner.parent_span_id == outer.span_id
+    assert inner.trace_id == outer.trace_id
+
+
+def test_enrich_session_puts_events_after_the_session_start(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    tracer = tracers.on_wire(loopback)
+    tracer.enrich_session(
+        metadata={"stage": "final"},
+        outputs={"answer": "42"},
+        config={"temperature": 0.1},
+        feedback={"rating": 5},
+        metrics={"cost": 0.02},
+        user_properties={"plan": "pro"},
+    )
+    tracer.shutdown()
+    [start] = loopback.session_starts()
+    [put] = loopback.enrichments()
+    assert start.seq < put.seq
+    assert put.headers["authorization"] == f"Bearer {API_KEY}"
+    body = put.json()
+    assert body["event_id"] == tracer.session_id
+    assert body["metadata"]["stage"] == "final"
+    assert body["outputs"] == {"answer": "42"}
+    assert body["config"] == {"temperature": 0.1}
+    assert body["feedback"] == {"rating": 5}
+    assert body["metrics"] == {"cost": 0.02}
+    assert body["user_properties"] == {"plan": "pro"}
+
+
+def test_rest_calls_are_in_order_per_session(loopback: LoopbackServer, tracers: Tracers) -> None:
+    sessions = [tracers.on_wire(loopback) for _ in range(20)]
+    for step in range(3):
+        for tracer in sessions:
+            tracer.enrich_session(metadata={"step": step})
+    tracers.shutdown_all()
+    for tracer in sessions:
+        calls = [
+            ("start", r.seq)
+            for r in loopback.session_starts()
+            if r.json()["session"]["session_id"] == tracer.session_id
+        ] + [
+            (f"step {r.json()['metadata']['step']}", r.seq)
+            for r in loopback.enrichments()
+            if r.json()["event_id"] == tracer.session_id
+        ]
+        in_arrival_order = [name for name, _ in sorted(calls, key=lambda call: call[1])]
+        assert in_arrival_order == ["start", "step 0", "step 1", "step 2"]
+
+
+def test_exporter_replaces_only_the_span_exporter(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    exporter = InMemorySpanExporter()
+    tracer = tracers.on_wire(loopback, exporter=exporter, disable_batch=True)
+
+    @trace(tracer=tracer)
+    def exported_in_memory() -> None:
+        pass
+
+    exported_in_memory()
+    tracer.shutdown()
+    assert session_of(only_span(exporter, exported_in_memory.__qualname__)) == tracer.session_id
+    assert loopback.otlp_requests() == []
+    assert [r.json()["session"]["session_id"] for r in loopback.session_starts()] == [
+        tracer.session_id
+    ]
+
+
+def test_tracers_of_one_destination_share_threads_and_connections(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    def use(tracer_index: int) -> None:
+        tracer = tracers.made[tracer_index]
+
+        @trace(tracer=tracer)
+        def shared() -> None:
+            pass
+
+        shared()
+        tracer.enrich_session(metadata={"i": tracer_index})
+        assert tracer.flush(timeout_millis=10_000) is True
+
+    tracers.on_wire(loopback)
+    use(0)  # the destination exists, and any lazily started worker runs
+    threads_with_one = {thread.ident for thread in sdk_side_threads()}
+    for index in range(1, 20):
+        tracers.on_wire(loopback)
+        use(index)
+    threads_with_twenty = {thread.ident for thread in sdk_side_threads()}
+    assert threads_with_twenty <= threads_with_one
+    tracers.shutdown_all()
+
+    arrived = {span.session_id for span in loopback.spans() if span.name.endswith("shared")}
+    assert len(arrived) == 20
+    assert len(loopback.session_starts()) == 20
+    # One connection pool per destination: not one connection per tracer.
+    assert len({request.client_port for request in loopback.requests}) <= 5
