@@ -1,1 +1,20 @@
-"""pylint plugin for the HoneyHive rules HH001 and HH002."""
+"""pylint plugin for the HoneyHive rules HH001 (W5901) and HH002 (W5902).
+
+Enable it with ``load-plugins=pylint_honeyhive`` (or ``--load-plugins=pylint_honeyhive``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pylint_honeyhive.checker import HoneyHiveChecker
+
+if TYPE_CHECKING:
+    from pylint.lint import PyLinter
+
+__all__ = ["HoneyHiveChecker", "register"]
+
+
+def register(linter: PyLinter) -> None:
+    """pylint's plugin hook."""
+    linter.register_checker(HoneyHiveChecker(linter))

@@ -1,0 +1,62 @@
+"""The syntactic engine's verdicts, for the nodes where inference cannot decide.
+
+The flake8 plugin's engine runs at most once per module, and only when a candidate needs it: it
+parses the module's source with ``ast`` (astroid builds its tree from the same parse, so lines and
+columns agree) and indexes its findings by position and code.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from typing import Any
+
+from flake8_honeyhive.checker import check_tree, could_have_findings
+from flake8_honeyhive.findings import Finding
+from honeyhive.rules import Rule
+
+__all__ = ["SyntacticFindings"]
+
+Key = tuple[int, int, str]
+
+
+class SyntacticFindings:
+    """The syntactic engine's findings in one module, computed on first use."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self._index: dict[Key, Finding] | None = None
+
+    def at(self, node: Any, rule: Rule) -> Finding | None:
+        """The engine's finding of ``rule`` at exactly ``node``'s position, if it made one."""
+        if self._index is None:
+            self._index = self._build()
+        return self._index.get((node.lineno, node.col_offset, rule.code))
+
+    def _build(self) -> dict[Key, Finding]:
+        source = _source_of(self._module)
+        if source is None or not could_have_findings(source):
+            return {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pylint reports the module's own warnings
+                tree = ast.parse(source)
+            findings = check_tree(tree, source)
+        except Exception:
+            # astroid parsed this source, so a failure here is an interpreter limit (nesting) or
+            # an engine bug that flake8 surfaces on its own: either way, no evidence to report.
+            return {}
+        return {(f.line, f.col, f.code): f for f in findings}
+
+
+def _source_of(module: Any) -> bytes | None:
+    """The bytes astroid built ``module`` from: a file, or a string given on stdin."""
+    try:
+        stream = module.stream()
+    except OSError:
+        return None
+    if stream is None:
+        return None
+    with stream:
+        data = stream.read()
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
