@@ -1,0 +1,1 @@
+"""A small application package: the inference fixtures import their tracers from it."""

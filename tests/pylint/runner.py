@@ -1,0 +1,65 @@
+"""Run pylint with the plugin in-process, and its findings in the syntactic engine's terms."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from pylint.lint import Run
+from pylint.reporters import CollectingReporter
+
+from flake8_honeyhive.checker import check_source
+from honeyhive.rules import RULES
+
+PLUGIN_ONLY: Final = (
+    "--load-plugins=pylint_honeyhive",
+    "--disable=all",
+    f"--enable={','.join(rule.symbol for rule in RULES.values())}",
+    "--persistent=n",
+    "--score=n",
+)
+_CODE_BY_ID: Final = {rule.pylint_id: rule.code for rule in RULES.values()}
+
+
+@dataclass(frozen=True, order=True)
+class Reported:
+    """One finding, as both front ends can express it."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    code: str
+    message: str
+
+
+def pylint_run(paths: list[Path]) -> dict[Path, list[tuple[Reported, str]]]:
+    """Each linted file's findings with their confidence names (``INFERENCE``, ``HIGH``)."""
+    reporter = CollectingReporter()
+    Run([*PLUGIN_ONLY, *map(str, paths)], reporter=reporter, exit=False)
+    found: dict[Path, list[tuple[Reported, str]]] = {path.resolve(): [] for path in paths}
+    for message in reporter.messages:
+        assert message.msg_id in _CODE_BY_ID, message  # no crash, no parse error, nothing else
+        reported = Reported(
+            message.line,
+            message.column,
+            message.end_line or message.line,
+            message.end_column or message.column,
+            _CODE_BY_ID[message.msg_id],
+            message.msg,
+        )
+        found[Path(message.abspath).resolve()].append((reported, message.confidence.name))
+    return {path: sorted(findings) for path, findings in found.items()}
+
+
+def flake8_engine(path: Path) -> list[Reported]:
+    return sorted(
+        Reported(f.line, f.col, f.end_line, f.end_col, f.code, f.message)
+        for f in check_source(path.read_bytes(), str(path))
+    )
+
+
+def lines_and_codes(findings: list[Reported]) -> Counter[tuple[int, str]]:
+    return Counter((finding.line, finding.code) for finding in findings)
