@@ -13,9 +13,9 @@ from typing import Final
 
 __all__ = [
     "DOCS_URL",
-    "PROJECT_URL",
     "HH001",
     "HH002",
+    "PROJECT_URL",
     "RETIRED_CODES",
     "RULES",
     "Rule",
