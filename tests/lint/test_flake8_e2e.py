@@ -97,3 +97,16 @@ def test_importing_the_plugin_never_loads_opentelemetry() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_project_lints_itself_clean() -> None:
+    """The SDK, both plugins and the benchmarks, with the project's own configuration."""
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_honeyhive.cli", "check", "--quiet", "."],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=root,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
