@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 
 from flake8_honeyhive.detect import find_violations
 from flake8_honeyhive.findings import Finding
@@ -26,8 +27,13 @@ def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding
     """
     if not could_have_findings(source):
         return []
+    collecting = gc.isenabled()
+    gc.disable()  # building a tree makes no reference cycles: collections meanwhile are pure cost
     try:
         tree = ast.parse(source, filename=filename)
     except RecursionError:
         raise SyntaxError("too deeply nested for Python's parser", (filename, 1, 0, None)) from None
+    finally:
+        if collecting:
+            gc.enable()
     return find_violations(tree, source)

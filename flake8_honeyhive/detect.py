@@ -67,18 +67,21 @@ def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
     if not lines:
         return []
     module = _module_info(tree, source)
-    candidates = _Candidates(module, lines)
-    candidates.collect()
-    if not candidates.imports_honeyhive:
-        return []  # whatever names a module uses, it cannot misuse a tracer it never imports
-    rules = _RuleChecks(Evaluator(module))
-    findings: list[Finding] = []
-    for node, scope in candidates.nodes:
-        try:
-            findings.extend(rules.check(node, scope))
-        except RecursionError:
-            continue  # a receiver nested beyond Python's stack: nothing a person wrote by hand
-    return sorted(findings)
+    try:
+        candidates = _Candidates(module, lines)
+        candidates.collect()
+        if not candidates.imports_honeyhive:
+            return []  # whatever names a module uses, it cannot misuse a tracer it never imports
+        rules = _RuleChecks(Evaluator(module))
+        findings: list[Finding] = []
+        for node, scope in candidates.nodes:
+            try:
+                findings.extend(rules.check(node, scope))
+            except RecursionError:
+                continue  # a receiver nested beyond Python's stack: nothing written by hand
+        return sorted(findings)
+    finally:
+        module.release()
 
 
 class _Candidates:

@@ -94,6 +94,18 @@ class ModuleInfo:
             info = self._classes[node] = ClassInfo(node, outer)
         return info
 
+    def release(self) -> None:
+        """Break the reference cycles between scopes, bindings and values, so that the module and
+        its tree are freed by reference counting as soon as the caller drops them, rather than by
+        the cyclic garbage collector (a third of the run time on large inputs)."""
+        for scope in self._scopes.values():
+            scope.release()
+        for info in self._classes.values():
+            info.release()
+        self._scopes.clear()
+        self._classes.clear()
+        self.late_globals.clear()
+
     def global_bindings(self) -> dict[str, list[Binding]]:
         """Bindings made by functions through ``global`` declarations, seen from any function."""
         if not self._globals_collected:
@@ -137,6 +149,9 @@ class Scope:
             self._table = _Binder(self).collect()
         return self._table
 
+    def release(self) -> None:
+        self._table = None
+
 
 class FunctionInfo:
     __slots__ = ("node", "scope")
@@ -154,6 +169,9 @@ class ClassInfo:
         self.outer = outer
         self.scope = outer.module.scope_for(node, outer)
         self._self_attributes: dict[str, list[Binding]] | None = None
+
+    def release(self) -> None:
+        self._self_attributes = None
 
     def methods(self) -> Iterator[tuple[FunctionNode, str | None]]:
         """Each method with the name of its instance parameter (None for static methods)."""
