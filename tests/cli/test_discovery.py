@@ -148,6 +148,9 @@ def test_gitignore_in_a_repository(tree: Path) -> None:
     assert _shown(cwd=tree / "pkg") == ["keep.pyi", "mod.py"]
     # A directory named explicitly is walked even though it is ignored (as ruff does).
     assert _shown("scripts", cwd=tree) == ["scripts/run.py"]
+    # So is a directory inside an ignored tree (a stdlib inside pyenv's ignored `versions/`).
+    write(tree, {"scripts/tools/task.py": HH001_SOURCE})
+    assert _shown("scripts/tools", cwd=tree) == ["scripts/tools/task.py"]
     # Explicit files are never dropped by .gitignore, even with --force-exclude (as in ruff).
     assert _shown("scripts/run.py", "--force-exclude", cwd=tree) == ["scripts/run.py"]
     # The option and the configuration key turn it off.
