@@ -15,7 +15,7 @@ from typing import Final
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_matching, spans_a_line
-from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes
+from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes, last_name
 from flake8_honeyhive.values import Kind, Verdict
 from honeyhive.rules import (
     DECORATOR_QUALNAMES,
@@ -28,11 +28,10 @@ from honeyhive.rules import (
     LEGACY_SESSION_METHODS,
     RULE_TOKENS,
     SESSION_ATTRIBUTES,
-    SESSION_ID_NAME_SUFFIX,
-    SESSION_ID_NAMES,
     SESSION_ID_PARAMETER,
     TRACER_DECORATOR_METHOD,
     Rule,
+    is_session_id_name,
     legacy_method_usage,
     override_usage,
     rebind_usage,
@@ -219,13 +218,7 @@ def _is_evident_session_id(node: ast.expr) -> bool:
     """A first positional argument that can only be an old-style session id, never metadata."""
     if isinstance(node, ast.JoinedStr) or _constant_str(node) is not None:
         return True
-    if isinstance(node, ast.Name):
-        name = node.id.lower()  # constants too: SESSION_ID, SID
-    elif isinstance(node, ast.Attribute):
-        name = node.attr.lower()
-    else:
-        return False
-    return name in SESSION_ID_NAMES or name.endswith(SESSION_ID_NAME_SUFFIX)
+    return is_session_id_name(last_name(node))
 
 
 def _session_id_form(call: ast.Call) -> str | None:

@@ -7,7 +7,15 @@ import builtins
 from bisect import bisect_right
 from typing import Final
 
-from flake8_honeyhive.scopes import Binding, ClassInfo, FunctionInfo, ModuleInfo, Position, Scope
+from flake8_honeyhive.scopes import (
+    Binding,
+    ClassInfo,
+    FunctionInfo,
+    ModuleInfo,
+    Position,
+    Scope,
+    last_name,
+)
 from flake8_honeyhive.values import (
     NONE,
     OTHER,
@@ -200,7 +208,7 @@ class Evaluator:
         function = value.function
         if value.kind is Kind.FUNCTION and function is not None:
             decorators = function.node.decorator_list
-            if any(_last_name(d) in PROPERTY_DECORATORS for d in decorators):
+            if any(last_name(d) in PROPERTY_DECORATORS for d in decorators):
                 return self.returns(function)
         return value
 
@@ -299,15 +307,7 @@ def _binding_at(bindings: list[Binding], pos: Position) -> Binding:
     return bindings[index - 1] if index else bindings[-1]
 
 
-def _last_name(expr: ast.expr) -> str:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return ""
-
-
 def _is_mock_factory(callee: Value, func: ast.expr) -> bool:
     if callee.kind is Kind.IMPORTED and callee.qualname.startswith(MOCK_MODULES):
         return True
-    return _last_name(func) in MOCK_NAMES
+    return last_name(func) in MOCK_NAMES

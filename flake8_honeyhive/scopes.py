@@ -217,21 +217,22 @@ class ClassInfo:
 
 def instance_parameter(method: FunctionNode) -> str | None:
     """The name of a method's ``self`` or ``cls`` parameter."""
-    if any(_decorator_name(d) == "staticmethod" for d in method.decorator_list):
+    if any(last_name(d) == "staticmethod" for d in method.decorator_list):
         return None
     positional = [*method.args.posonlyargs, *method.args.args]
     return positional[0].arg if positional else None
 
 
 def is_classmethod(method: FunctionNode) -> bool:
-    return any(_decorator_name(d) == "classmethod" for d in method.decorator_list)
+    return any(last_name(d) == "classmethod" for d in method.decorator_list)
 
 
-def _decorator_name(decorator: ast.expr) -> str:
-    if isinstance(decorator, ast.Name):
-        return decorator.id
-    if isinstance(decorator, ast.Attribute):
-        return decorator.attr
+def last_name(expr: ast.expr) -> str:
+    """``b`` for ``a.b`` and ``b``; empty for anything else."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
     return ""
 
 

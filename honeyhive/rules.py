@@ -263,6 +263,13 @@ LEGACY_SESSION_METHODS: Final = frozenset(
 SESSION_ID_NAMES: Final = frozenset({"session_id", "sid"})
 SESSION_ID_NAME_SUFFIX: Final = "_session_id"
 
+
+def is_session_id_name(name: str) -> bool:
+    """A variable or attribute name that evidently holds a session id; constants too (``SID``)."""
+    lowered = name.lower()
+    return lowered in SESSION_ID_NAMES or lowered.endswith(SESSION_ID_NAME_SUFFIX)
+
+
 # The names a `from honeyhive import *` binds.
 PUBLIC_NAMES: Final = frozenset(
     {

@@ -14,9 +14,8 @@ from honeyhive.rules import (
     FORM_DICT_UNPACK,
     FORM_KEYWORD,
     FORM_POSITIONAL,
-    SESSION_ID_NAME_SUFFIX,
-    SESSION_ID_NAMES,
     SESSION_ID_PARAMETER,
+    is_session_id_name,
 )
 
 __all__ = ["constant_str", "override_form", "session_id_form"]
@@ -66,12 +65,10 @@ def _is_evident_session_id(node: Any) -> bool:
     if isinstance(node, nodes.JoinedStr) or constant_str(node) is not None:
         return True
     if isinstance(node, nodes.Name):
-        name = node.name.lower()  # constants too: SESSION_ID, SID
-    elif isinstance(node, nodes.Attribute):
-        name = node.attrname.lower()
-    else:
-        return False
-    return name in SESSION_ID_NAMES or name.endswith(SESSION_ID_NAME_SUFFIX)
+        return is_session_id_name(node.name)
+    if isinstance(node, nodes.Attribute):
+        return is_session_id_name(node.attrname)
+    return False
 
 
 def session_id_form(call: nodes.Call) -> str | None:
