@@ -177,7 +177,7 @@ def _finding(node: ast.expr, rule: Rule, **args: str) -> Finding:
         end_line=node.end_lineno or node.lineno,
         end_col=node.end_col_offset or node.col_offset,
         rule=rule,
-        message=rule.format(**args),
+        args=tuple(sorted(args.items())),
     )
 
 

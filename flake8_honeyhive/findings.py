@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from honeyhive.rules import Rule
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
-    """Positions follow ``ast``: lines are 1-based, columns are 0-based UTF-8 offsets."""
+    """Positions follow ``ast``: lines are 1-based, columns are 0-based UTF-8 offsets.
+
+    ``args`` fill the rule's message template; pylint formats its own messages from them.
+    """
 
     line: int
     col: int
     end_line: int
     end_col: int
-    rule: Rule
-    message: str
+    rule: Rule = field(compare=False)
+    args: tuple[tuple[str, str], ...] = ()
 
     @property
     def code(self) -> str:
         return self.rule.code
+
+    @property
+    def message(self) -> str:
+        """The message body, without the leading code."""
+        return self.rule.format(**dict(self.args))
 
     @property
     def text(self) -> str:

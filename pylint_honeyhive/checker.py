@@ -31,7 +31,7 @@ from honeyhive.rules import (
 from pylint_honeyhive.answers import Answer
 from pylint_honeyhive.fallback import SyntacticFindings
 from pylint_honeyhive.inference import TracerInference
-from pylint_honeyhive.messages import MESSAGES, SYMBOLS, message_args
+from pylint_honeyhive.messages import MESSAGES, SYMBOLS
 from pylint_honeyhive.syntax import constant_str, override_form, session_id_form
 
 if TYPE_CHECKING:
@@ -129,5 +129,5 @@ class HoneyHiveChecker(BaseChecker):
         """The syntactic engine's finding at ``node``, if it made one, with the same text."""
         finding = self._syntactic.at(node, rule) if self._syntactic is not None else None
         if finding is not None:
-            args = message_args(rule, finding.message)
+            args = dict(finding.args)
             self.add_message(rule.symbol, node=node, args=args, confidence=HIGH)
