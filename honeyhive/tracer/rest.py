@@ -137,15 +137,9 @@ class RestSender:
 
     def flush(self, timeout_s: float) -> bool:
         """Wait until every call queued before now was handled, or until the deadline."""
-        deadline = time.monotonic() + max(0.0, timeout_s)
         with self._cond:
             target = self._submitted
-            while self._done < target:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-        return True
+            return self._cond.wait_for(lambda: self._done >= target, max(0.0, timeout_s))
 
     def begin_close(self) -> None:
         """Accept no more calls; send what is queued without backoff waits, at most

@@ -206,19 +206,13 @@ class BatchExportProcessor(StampingProcessor):
 
     def flush(self, timeout_s: float) -> bool:
         """Export everything queued before now; False if the deadline came first."""
-        deadline = time.monotonic() + max(0.0, timeout_s)
         with self._cond:
             target = self._queued
             if self._done >= target:
                 return True
             self._wake = True
             self._cond.notify_all()
-            while self._done < target:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-        return True
+            return self._cond.wait_for(lambda: self._done >= target, max(0.0, timeout_s))
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self.flush(timeout_millis / 1000)
