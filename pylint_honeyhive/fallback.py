@@ -2,7 +2,7 @@
 
 The flake8 plugin's engine runs at most once per module, and only when a candidate needs it: it
 parses the module's source with ``ast`` (astroid builds its tree from the same parse, so lines and
-columns agree) and indexes its findings by position and code.
+columns agree) and indexes its findings by span and code.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from honeyhive.rules import Rule
 
 __all__ = ["SyntacticFindings"]
 
-Key = tuple[int, int, str]
+# The whole span, not just the start: a chained call such as `t.create_session().session_start()`
+# and its inner call start at the same place, and must not take each other's findings.
+Key = tuple[int, int, int, int, str]
 
 
 class SyntacticFindings:
@@ -28,10 +30,11 @@ class SyntacticFindings:
         self._index: dict[Key, Finding] | None = None
 
     def at(self, node: Any, rule: Rule) -> Finding | None:
-        """The engine's finding of ``rule`` at exactly ``node``'s position, if it made one."""
+        """The engine's finding of ``rule`` at exactly ``node``'s span, if it made one."""
         if self._index is None:
             self._index = self._build()
-        return self._index.get((node.lineno, node.col_offset, rule.code))
+        span = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+        return self._index.get((*span, rule.code))
 
     def _build(self) -> dict[Key, Finding]:
         source = _source_of(self._module)
@@ -46,7 +49,7 @@ class SyntacticFindings:
             # astroid parsed this source, so a failure here is an interpreter limit (nesting) or
             # an engine bug that flake8 surfaces on its own: either way, no evidence to report.
             return {}
-        return {(f.line, f.col, f.code): f for f in findings}
+        return {(f.line, f.col, f.end_line, f.end_col, f.code): f for f in findings}
 
 
 def _source_of(module: Any) -> bytes | None:
