@@ -16,11 +16,14 @@ from astroid import bases, nodes
 
 from pylint_honeyhive.answers import Answer, inferred, join
 
-__all__ = ["DeclaredTypes"]
+__all__ = ["DeclaredTypes", "is_annotated_parameter"]
 
 TYPING_MODULES: Final = frozenset({"typing", "typing_extensions"})
 # Annotations that say nothing about what the object is.
 ANY_TYPES: Final = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
+# Forms whose first argument is the declared type itself: metadata and type qualifiers
+# (`tracer: ClassVar[HoneyHiveTracer]`, `TRACER: Final[HoneyHiveTracer] = build()`).
+UNWRAPPED: Final = frozenset({"Annotated", "ClassVar", "Final"})
 # Bounds on nested annotations (`Optional[Union[...]]`) and on chains of plain assignments
 # (`a = b`, `b = await make()`) followed back to a declaration.
 MAX_DEPTH: Final = 8
@@ -55,9 +58,9 @@ class DeclaredTypes:
                     yield from self._declarations(assignment.parent.value, chain + 1)
         elif isinstance(expr, nodes.Attribute):
             for owner in inferred(expr.expr) or ():
-                proxied = getattr(owner, "_proxied", None)
-                if isinstance(owner, bases.Instance) and isinstance(proxied, nodes.ClassDef):
-                    for assignment in _members(proxied, expr.attrname):
+                klass = _class_of(owner)
+                if klass is not None:
+                    for assignment in _members(klass, expr.attrname):
                         annotation = _declared_annotation(assignment)
                         if annotation is not None:
                             yield self.annotation(annotation)
@@ -99,7 +102,7 @@ class DeclaredTypes:
         arguments = list(index.elts) if isinstance(index, nodes.Tuple) else [index]
         if heads in ({"Optional"}, {"Union"}):
             return join(self.annotation(argument, depth + 1) for argument in arguments)
-        if heads == {"Annotated"}:
+        if len(heads) == 1 and heads <= UNWRAPPED:
             return self.annotation(arguments[0], depth + 1)
         if not heads:
             return Answer.UNKNOWN
@@ -111,6 +114,23 @@ class DeclaredTypes:
                 return Answer.UNKNOWN
             return self._class_answer(value)
         return Answer.UNKNOWN  # a TypeVar, an alias astroid cannot read...
+
+
+def is_annotated_parameter(expr: Any) -> bool:
+    """Whether ``expr`` names a parameter that has an annotation (and nothing else): astroid
+    infers a parameter from its default alone (``tracer: HoneyHiveTracer = _UNSET``), while
+    callers pass what the annotation declares."""
+    if not isinstance(expr, nodes.Name):
+        return False
+    try:
+        _scope, assignments = expr.lookup(expr.name)
+    except Exception:  # any failure means "cannot tell": see answers.inferred
+        return False
+    return bool(assignments) and all(
+        isinstance(assignment.parent, nodes.Arguments)
+        and _declared_annotation(assignment) is not None
+        for assignment in assignments
+    )
 
 
 def _declared_annotation(assignment: Any) -> Any | None:
@@ -127,6 +147,17 @@ def _is_plain_assignment(assignment: Any) -> bool:
     """``name = value``: one name, bound to the whole value."""
     parent = assignment.parent
     return isinstance(parent, nodes.Assign) and any(t is assignment for t in parent.targets)
+
+
+def _class_of(owner: Any) -> nodes.ClassDef | None:
+    """The class whose body declares ``owner``'s attributes: an instance's, or the class itself
+    (``App.tracer`` with ``tracer: ClassVar[HoneyHiveTracer]`` in the body)."""
+    if isinstance(owner, nodes.ClassDef):
+        return owner
+    proxied = getattr(owner, "_proxied", None)
+    if isinstance(owner, bases.Instance) and isinstance(proxied, nodes.ClassDef):
+        return proxied
+    return None
 
 
 def _members(klass: nodes.ClassDef, attribute: str) -> list[Any]:
@@ -153,7 +184,7 @@ def _parameter_annotation(arguments: nodes.Arguments, parameter: Any) -> Any | N
 
 
 def _typing_name(value: Any) -> str:
-    """``Optional``, ``Union`` or ``Annotated`` however imported, or '' for anything else."""
+    """``Optional``, ``Union``, ``Final``... however imported, or '' for anything else."""
     qname = value.qname() if hasattr(value, "qname") else ""
     module, _, name = str(qname).rpartition(".")
     return name if module in TYPING_MODULES else ""

@@ -35,6 +35,8 @@ def inferred(node: Any) -> list[Any] | None:
     """The values astroid infers for ``node``, without Uninferable and None (which say nothing
     about a receiver: ``None.session_id = x`` is no program). None when inference fails or has
     too many answers to mean anything."""
+    if isinstance(node, nodes.NamedExpr):
+        node = node.value  # astroid cannot infer `(tracer := make())` itself: it is its value
     values: list[Any] = []
     try:
         for value in node.infer():

@@ -13,7 +13,7 @@ from typing import Any
 from astroid import bases, nodes, objects
 
 from honeyhive.rules import DECORATOR_QUALNAMES, TRACER_CLASS_QUALNAMES
-from pylint_honeyhive.annotations import DeclaredTypes
+from pylint_honeyhive.annotations import DeclaredTypes, is_annotated_parameter
 from pylint_honeyhive.answers import Answer, inferred, join
 
 __all__ = ["TracerInference"]
@@ -32,6 +32,8 @@ class TracerInference:
         answer = Answer.UNKNOWN
         if values is not None:
             answer = join(self._instance_answer(value) for value in values)
+        if answer is Answer.NO and is_annotated_parameter(node):
+            answer = Answer.UNKNOWN  # a default refutes nothing: the annotation decides
         if answer is Answer.UNKNOWN:
             answer = self._declared.is_tracer(node)
         return answer

@@ -4,6 +4,8 @@ flake8 sees one module's syntax, so it cannot tell what these names hold and sta
 follows them into `chatapp/` and reports each annotated line.
 """
 
+from typing import ClassVar
+
 import honeyhive
 from chatapp import tracing
 from chatapp.lookalikes import VendorTracer, vendor_tracer
@@ -103,3 +105,15 @@ honeyhive.enrich_session(session_id=SID)
 def either(flag: bool) -> None:
     maybe = process_tracer if flag else vendor_tracer
     maybe.create_session()
+
+
+# A walrus as the receiver: the tracer it binds.
+(walrused := make_tracer()).create_session()  # [tracer-reused-across-sessions]
+
+
+# Type qualifiers declare the type they wrap.
+class Service:
+    tracer: ClassVar[AppTracer]
+
+    def rebind(self) -> None:
+        self.tracer.session_id = SID  # [tracer-reused-across-sessions]

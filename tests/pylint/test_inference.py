@@ -138,6 +138,62 @@ def test_declared_types(expected: Answer, annotation: str) -> None:
         assert tracer_answer(code) is expected, code
 
 
+# Type qualifiers wrap the declared type; each where Python allows it. `build()` cannot be inferred.
+QUALIFIED = {
+    "Final variable": "TRACER: Final[HoneyHiveTracer] = build()\nTRACER #@",
+    "typing_extensions.Final": (
+        "import typing_extensions\nTRACER: typing_extensions.Final[HoneyHiveTracer] = build()\n"
+        "TRACER #@"
+    ),
+    "Final class member": (
+        "class App:\n    tracer: Final[HoneyHiveTracer] = build()\n"
+        "    def f(self):\n        self.tracer #@"
+    ),
+    "ClassVar on an instance": (
+        "class App:\n    tracer: ClassVar[HoneyHiveTracer]\n"
+        "    def f(self):\n        self.tracer #@"
+    ),
+    "ClassVar on the class": (
+        "class App:\n    tracer: ClassVar[Optional[HoneyHiveTracer]]\nApp.tracer #@"
+    ),
+}
+
+
+@pytest.mark.parametrize("code", QUALIFIED.values(), ids=QUALIFIED.keys())
+def test_type_qualifiers_declare_the_type_they_wrap(code: str) -> None:
+    prelude = (
+        "from typing import ClassVar, Final, Optional\n"
+        "from nowhere import build\n"
+        "from honeyhive import HoneyHiveTracer\n"
+    )
+    assert tracer_answer(prelude + code) is YES
+    assert tracer_answer(prelude + code.replace("HoneyHiveTracer]", "int]")) is NO
+
+
+# astroid infers a parameter from its default alone; callers pass what the annotation declares.
+ANNOTATED_PARAMETERS = {
+    "a sentinel default": (YES, "t: HoneyHiveTracer = _UNSET"),
+    "an Ellipsis default": (YES, "t: Optional[HoneyHiveTracer] = ..."),
+    "another declared type": (NO, "t: int = _UNSET"),
+    "a string annotation (left to syntax)": (UNKNOWN, "t: 'HoneyHiveTracer' = _UNSET"),
+    "no annotation: the default is all there is": (NO, "t=_UNSET"),
+}
+
+
+@pytest.mark.parametrize(
+    ("expected", "parameter"), ANNOTATED_PARAMETERS.values(), ids=ANNOTATED_PARAMETERS.keys()
+)
+def test_a_default_does_not_refute_an_annotation(expected: Answer, parameter: str) -> None:
+    code = (
+        "from typing import Optional\n"
+        "from honeyhive import HoneyHiveTracer\n"
+        "_UNSET = object()\n"
+        f"def f({parameter}):\n"
+        "    t #@"
+    )
+    assert tracer_answer(code) is expected
+
+
 def test_a_coroutine_is_not_what_it_returns() -> None:
     code = (
         "from honeyhive import HoneyHiveTracer\nasync def make() -> HoneyHiveTracer: ...\nmake() #@"
