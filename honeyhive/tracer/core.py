@@ -678,7 +678,7 @@ class HoneyHiveTracer(LegacySessionMethods):
         if must_close:
             pipeline.close(timeout_s)
         elif must_close is not None and pipeline.healthy:
-            pipeline.flush(timeout_s)
+            pipeline.flush(timeout_s, while_healthy=True)
 
     def flush(self, timeout_millis: int = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """Deliver what this tracer's destination has queued; False if the deadline came first.

@@ -131,11 +131,16 @@ class Pipeline:
             return False
         return self.rest.submit(call)
 
-    def flush(self, timeout_s: float) -> bool:
-        """Deliver everything queued before now, or return False at the deadline."""
+    def flush(self, timeout_s: float, *, while_healthy: bool = False) -> bool:
+        """Deliver everything queued before now, or return False at the deadline.
+
+        ``while_healthy``: also give up as soon as the destination is seen failing, even if that
+        happens only while waiting (ending a session must not hold the caller on a dead backend).
+        """
         deadline = time.monotonic() + max(0.0, timeout_s)
-        spans_done = self.export.flush(timeout_s)
-        rest_done = self.rest is None or self.rest.flush(deadline - time.monotonic())
+        give_up = (lambda: not self.healthy) if while_healthy else None
+        spans_done = self.export.flush(timeout_s, give_up)
+        rest_done = self.rest is None or self.rest.flush(deadline - time.monotonic(), give_up)
         return spans_done and rest_done
 
     def close(self, timeout_s: float) -> bool:

@@ -21,6 +21,7 @@ import requests
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, set_value
 
 from honeyhive.tracer.stats import Counters, RateLimitedLog
+from honeyhive.tracer.waiting import GiveUp, wait_until
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -135,11 +136,12 @@ class RestSender:
         self._thread = threading.Thread(target=self._run, name="honeyhive-rest", daemon=True)
         self._thread.start()
 
-    def flush(self, timeout_s: float) -> bool:
-        """Wait until every call queued before now was handled, or until the deadline."""
+    def flush(self, timeout_s: float, give_up: GiveUp | None = None) -> bool:
+        """Wait until every call queued before now was handled, or until the deadline (or
+        ``give_up``)."""
         with self._cond:
             target = self._submitted
-            return self._cond.wait_for(lambda: self._done >= target, max(0.0, timeout_s))
+            return wait_until(self._cond, lambda: self._done >= target, timeout_s, give_up)
 
     def begin_close(self) -> None:
         """Accept no more calls; send what is queued without backoff waits, at most

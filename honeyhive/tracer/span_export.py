@@ -27,6 +27,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from honeyhive.tracer.attributes import SESSION_ID
 from honeyhive.tracer.stats import Counters, RateLimitedLog
+from honeyhive.tracer.waiting import GiveUp, wait_until
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -102,7 +103,7 @@ class SyncExportProcessor(StampingProcessor):
             self._counters.add("spans_dropped")
             self._fail_log.warning("HoneyHive: the span exporter failed; span dropped")
 
-    def flush(self, timeout_s: float) -> bool:
+    def flush(self, timeout_s: float, give_up: GiveUp | None = None) -> bool:
         try:
             return self._exporter.force_flush(int(max(0.0, timeout_s) * 1000))
         except Exception:
@@ -204,15 +205,16 @@ class BatchExportProcessor(StampingProcessor):
             self._counters.add("spans_dropped")
             self._drop_log.warning("HoneyHive: span queue full or closed; span dropped")
 
-    def flush(self, timeout_s: float) -> bool:
-        """Export everything queued before now; False if the deadline came first."""
+    def flush(self, timeout_s: float, give_up: GiveUp | None = None) -> bool:
+        """Export everything queued before now; False if the deadline (or ``give_up``) came
+        first."""
         with self._cond:
             target = self._queued
             if self._done >= target:
                 return True
             self._wake = True
             self._cond.notify_all()
-            return self._cond.wait_for(lambda: self._done >= target, max(0.0, timeout_s))
+            return wait_until(self._cond, lambda: self._done >= target, timeout_s, give_up)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self.flush(timeout_millis / 1000)
@@ -308,7 +310,7 @@ class NoExportProcessor(StampingProcessor):
 
     healthy = True
 
-    def flush(self, timeout_s: float) -> bool:
+    def flush(self, timeout_s: float, give_up: GiveUp | None = None) -> bool:
         return True
 
     def begin_close(self) -> None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from honeyhive import trace
+from honeyhive import HoneyHiveTracer, trace
 
 from .helpers import API_KEY, LogCapture, Tracers, run_python
 from .loopback import EVENTS_PATH, SESSION_START_PATH, LoopbackServer
@@ -82,6 +82,24 @@ def test_unreachable_backend_never_blocks_user_calls(closed_url: str, tracers: T
     tracer = tracers.made[-1]
     assert duration(lambda: tracer.flush(timeout_millis=FLUSH_DEADLINE_MS)) < FLUSH_SLACK_S
     assert duration(lambda: tracer.shutdown(timeout_millis=FLUSH_DEADLINE_MS)) < FLUSH_SLACK_S
+
+
+def one_session(tracer: HoneyHiveTracer) -> None:
+    """A short session in a `with` block, whose exit ends it and waits for what it queued."""
+    with tracer:
+        with tracer.trace("step"):
+            pass
+        tracer.enrich_session(metadata={"step": 1})
+
+
+def test_with_exit_does_not_wait_on_a_backend_found_failing_meanwhile(
+    loopback: LoopbackServer, closed_url: str, tracers: Tracers
+) -> None:
+    # The first session of each destination: nothing had failed yet when its block began.
+    with loopback.faults(status=503):
+        for url in (closed_url, loopback.url):
+            tracer = tracers.on_wire(loopback, server_url=url)
+            assert duration(partial(one_session, tracer)) < RETURNS_AT_ONCE_S, url
 
 
 def test_5xx_is_retried_and_the_start_still_precedes_enrichments(
