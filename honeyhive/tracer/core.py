@@ -445,6 +445,8 @@ class HoneyHiveTracer(LegacySessionMethods):
     @overload
     def trace(self, func: decorators._F, /) -> decorators._F: ...
     @overload
+    def trace(self, func: decorators._M, /) -> decorators._M: ...
+    @overload
     def trace(
         self,
         name: str | None = None,
@@ -486,7 +488,7 @@ class HoneyHiveTracer(LegacySessionMethods):
     ) -> TraceScope: ...
     def trace(
         self,
-        name_or_func: str | Callable[..., Any] | None = None,
+        name_or_func: str | Callable[..., Any] | classmethod[Any, Any, Any] | None = None,
         /,
         *,
         event_type: str | None = None,

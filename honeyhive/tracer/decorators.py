@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from typing_extensions import deprecated
 
@@ -24,6 +24,18 @@ __all__ = ["atrace", "bound_trace", "span_scope", "trace", "trace_class"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _C = TypeVar("_C", bound=type)
+# `@trace` above `@classmethod`: a classmethod object is not callable, so `_F` does not cover it.
+_M = TypeVar("_M", bound="classmethod[Any, Any, Any]")
+
+
+def _is_decorated(value: object) -> bool:
+    """Whether ``@trace``/``@atrace`` was applied directly (not called with keywords).
+
+    ``classmethod`` objects are not callable, yet ``@trace`` above ``@classmethod`` decorates one.
+    """
+    return isinstance(value, (classmethod, staticmethod)) or (
+        callable(value) and not isinstance(value, str)
+    )
 
 
 # --- the free decorators ------------------------------------------------------------------------
@@ -33,6 +45,8 @@ _C = TypeVar("_C", bound=type)
 
 @overload
 def trace(func: _F, /) -> _F: ...
+@overload
+def trace(func: _M, /) -> _M: ...
 @overload
 def trace(
     event_type: str | None = None,
@@ -88,7 +102,7 @@ def trace(
     default tracer; without any, the function just runs. ``session_id=`` is deprecated (HH002): the
     span stays in the tracer's own session.
     """
-    if callable(event_type) and not isinstance(event_type, str):
+    if _is_decorated(event_type):
         return wrap(event_type, TraceSpec())
     if session_id is not None:
         checks.tracer_reuse(override_usage("trace"), strict=checks.strict_for(tracer), stacklevel=2)
@@ -109,6 +123,8 @@ def trace(
 
 @overload
 def atrace(func: _F, /) -> _F: ...
+@overload
+def atrace(func: _M, /) -> _M: ...
 @overload
 def atrace(
     event_type: str | None = None,
@@ -158,7 +174,7 @@ def atrace(
     session_id: str | None = None,
 ) -> Any:
     """1.7's async decorator; :func:`trace` detects async functions by itself and does the same."""
-    if callable(event_type) and not isinstance(event_type, str):
+    if _is_decorated(event_type):
         return wrap(event_type, TraceSpec())
     if session_id is not None:
         checks.tracer_reuse(
@@ -252,7 +268,7 @@ def trace_class(
 
 def bound_trace(
     tracer: HoneyHiveTracer,
-    name_or_func: str | Callable[..., Any] | None,
+    name_or_func: str | Callable[..., Any] | classmethod[Any, Any, Any] | None,
     *,
     event_type: str | None,
     event_name: str | None,
@@ -284,8 +300,8 @@ def bound_trace(
         tracer=tracer,
         attributes=attributes,
     )
-    if callable(name_or_func):
-        return wrap(name_or_func, spec)
+    if _is_decorated(name_or_func):
+        return wrap(cast("Callable[..., Any]", name_or_func), spec)  # wrap() keeps a classmethod
     if name_or_func is not None and not isinstance(name_or_func, str):
         raise TypeError(f"tracer.trace() takes a span name or a function, not {name_or_func!r}")
     return TraceScope(spec, name_or_func)
