@@ -29,6 +29,8 @@ RESULT: Final = f"{OUTPUTS}.result"
 DEFAULT_EVENT_TYPE: Final = "tool"
 
 _SCALARS: Final = (str, bool, int, float)
+# Nesting deeper than this is kept as one JSON attribute (and a mapping that contains itself ends).
+MAX_FLATTEN_DEPTH: Final = 16
 # Exactly these types pass through unchanged; `type(v) in SCALAR_TYPES` is the cheapest test.
 SCALAR_TYPES: Final = frozenset(_SCALARS)
 
@@ -46,10 +48,18 @@ def to_attribute(value: object) -> AttributeValue:
         return list(value)
     if isinstance(value, (Mapping, list, tuple)):
         try:
-            return json.dumps(value, default=repr)
-        except (TypeError, ValueError):  # circular references, non-string keys
-            return repr(value)
-    return repr(value)
+            return json.dumps(value, default=_safe_repr)
+        except (TypeError, ValueError, RecursionError):  # cycles, non-string keys, deep nesting
+            return _safe_repr(value)
+    return _safe_repr(value)
+
+
+def _safe_repr(value: object) -> str:
+    """``repr(value)``, or the type's name if that raises: a traced call must never fail on it."""
+    try:
+        return repr(value)
+    except Exception:
+        return f"<{type(value).__qualname__} object>"
 
 
 def _homogeneous_scalars(values: list[Any] | tuple[Any, ...]) -> bool:
@@ -60,17 +70,20 @@ def _homogeneous_scalars(values: list[Any] | tuple[Any, ...]) -> bool:
     return first in SCALAR_TYPES and all(type(v) is first for v in values)
 
 
-def flatten(prefix: str, values: Mapping[str, Any]) -> Iterator[tuple[str, AttributeValue]]:
+def flatten(
+    prefix: str, values: Mapping[str, Any], depth: int = 0
+) -> Iterator[tuple[str, AttributeValue]]:
     """Dotted attributes for a (nested) mapping: ``{"a": {"b": 1}}`` gives ``prefix.a.b = 1``.
 
-    ``None`` values are skipped: OpenTelemetry cannot store them, and 1.7 skipped them too.
+    ``None`` values are skipped: OpenTelemetry cannot store them, and 1.7 skipped them too. A
+    mapping nested deeper than ``MAX_FLATTEN_DEPTH`` is stored as one value, so a cycle ends.
     """
     for key, value in values.items():
         if value is None:
             continue
         name = f"{prefix}.{key}"
-        if isinstance(value, Mapping) and value:
-            yield from flatten(name, value)
+        if isinstance(value, Mapping) and value and depth < MAX_FLATTEN_DEPTH:
+            yield from flatten(name, value, depth + 1)
         else:
             yield name, to_attribute(value)
 

@@ -26,9 +26,9 @@ from honeyhive.tracer.attributes import (
     OUTPUTS,
     USER_PROPERTIES,
     flatten,
-    namespaced,
+    to_attribute,
 )
-from honeyhive.tracer.config import normalize_session_id, optional_mapping, resolve_settings
+from honeyhive.tracer.config import normalize_session_id, resolve_settings
 from honeyhive.tracer.rest import RestCall
 
 if TYPE_CHECKING:
@@ -57,34 +57,37 @@ def enrich_current_span(
     """The body of both ``enrich_span`` forms; True if something was enriched or queued."""
     if event_id is not None:
         # 1.7: with an event id, update that event through the REST API instead of the span.
-        call = events.event_update(
-            str(event_id),
-            metadata={**(attributes or {}), **(metadata or {}), **extra},
-            inputs=inputs,
-            outputs=outputs,
-            config=config,
-            feedback=feedback,
-            metrics=metrics,
-            user_properties=user_properties,
-        )
+        try:
+            call = events.event_update(
+                str(event_id),
+                metadata={**(attributes or {}), **(metadata or {}), **extra},
+                inputs=inputs,
+                outputs=outputs,
+                config=config,
+                feedback=feedback,
+                metrics=metrics,
+                user_properties=user_properties,
+            )
+        except TypeError as problem:  # PUT /events takes dicts; enriching never raises
+            logger.warning("HoneyHive: enrich_span(event_id=...) not sent: %s", problem)
+            return False
         return call is not None and _send(tracer, call, "enrich_span(event_id=...)")
-    values: dict[str, AttributeValue] = namespaced(
-        {
-            METADATA: optional_mapping("metadata", metadata),
-            METRICS: optional_mapping("metrics", metrics),
-            FEEDBACK: optional_mapping("feedback", feedback),
-            INPUTS: optional_mapping("inputs", inputs),
-            OUTPUTS: optional_mapping("outputs", outputs),
-            CONFIG: optional_mapping("config", config),
-            USER_PROPERTIES: optional_mapping("user_properties", user_properties),
-        }
-    )
+    values: dict[str, AttributeValue] = {}
     # 1.7's order: plain `attributes`, then unknown keywords, go to metadata and win conflicts.
-    for more in (optional_mapping("attributes", attributes), extra):
-        if more:
-            values.update(flatten(METADATA, more))
+    for prefix, given in (
+        (METADATA, metadata),
+        (METRICS, metrics),
+        (FEEDBACK, feedback),
+        (INPUTS, inputs),
+        (OUTPUTS, outputs),
+        (CONFIG, config),
+        (USER_PROPERTIES, user_properties),
+        (METADATA, attributes),
+        (METADATA, extra),
+    ):
+        _add_namespace(values, prefix, given)
     if error is not None:
-        values[ERROR] = str(error)
+        values[ERROR] = _text_of(error)
     span = trace_api.get_current_span()
     if not span.is_recording():
         logger.debug("HoneyHive: enrich_span() outside a recording span; nothing to enrich")
@@ -92,6 +95,24 @@ def enrich_current_span(
     if values:
         span.set_attributes(values)
     return True
+
+
+def _add_namespace(values: dict[str, AttributeValue], prefix: str, given: object) -> None:
+    """A dict flattened under ``prefix``; any other value (``outputs="text"``) as ``prefix``
+    itself, as 1.7 stored it. Enriching runs in the middle of user code: it never raises."""
+    if given is None:
+        return
+    if isinstance(given, Mapping):
+        values.update(flatten(prefix, given))
+    else:
+        values[prefix] = to_attribute(given)
+
+
+def _text_of(error: object) -> AttributeValue:
+    try:
+        return str(error)
+    except Exception:  # a broken __str__ must not break the caller
+        return to_attribute(error)
 
 
 def _send(tracer: HoneyHiveTracer | None, call: RestCall, what: str) -> bool:

@@ -466,12 +466,21 @@ class TraceScope:
     ) -> None:
         if not self._open:
             return
-        span, token, active = self._open.pop()
+        entry = self._entered_here()
+        self._open.remove(entry)
+        span, token, active = entry
         _ACTIVE.reset(active)
         detach(token)
         if exc is not None:
             record_failure(span, exc)
         span.end()
+
+    def _entered_here(self) -> tuple[Span, Token[Context], Token[HoneyHiveTracer | None]]:
+        """The entry this context opened: one scope object may be entered by several threads or
+        tasks at once, and they exit in any order. Its span is the current one here."""
+        current = trace_api.get_current_span()
+        opened = list(self._open)
+        return next((entry for entry in reversed(opened) if entry[0] is current), opened[-1])
 
     async def __aenter__(self) -> Span:
         return self.__enter__()

@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import json
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
@@ -200,6 +201,42 @@ def test_trace_class_traces_public_methods_only(tracers: Tracers) -> None:
         assert session_of(span) == tracer.session_id
 
 
+def test_decorators_stack_above_classmethod_and_staticmethod(tracers: Tracers) -> None:
+    tracer, exporter = tracers.in_memory()
+
+    class Store:
+        @trace
+        @classmethod
+        def build(cls, name: str) -> str:
+            return f"{cls.__name__}:{name}"
+
+        @atrace
+        @classmethod
+        async def abuild(cls, name: str) -> str:
+            return name
+
+        @tracer.trace
+        @classmethod
+        def bound(cls, size: int) -> int:
+            return size
+
+        @trace
+        @staticmethod
+        def helper(value: int) -> int:
+            return value + 1
+
+    @trace(tracer=tracer)
+    def run() -> tuple[str, str, int, int]:
+        return Store.build("x"), asyncio.run(Store.abuild("y")), Store().bound(3), Store.helper(1)
+
+    assert run() == ("Store:x", "y", 3, 2)
+    for method in ("build", "abuild", "bound", "helper"):
+        span = only_span(exporter, f"{Store.__qualname__}.{method}")
+        assert session_of(span) == tracer.session_id
+        assert "honeyhive_inputs.cls" not in attrs(span)
+    assert attrs(only_span(exporter, f"{Store.__qualname__}.build"))["honeyhive_inputs.name"] == "x"
+
+
 def test_bound_trace_as_decorator_and_context_manager(tracers: Tracers) -> None:
     tracer, exporter = tracers.in_memory()
 
@@ -224,6 +261,41 @@ def test_bound_trace_as_decorator_and_context_manager(tracers: Tracers) -> None:
     assert parents == [None, block.context.span_id]
     for recorded in exporter.get_finished_spans():
         assert session_of(recorded) == tracer.session_id
+
+
+def test_one_trace_scope_entered_by_tasks_that_exit_out_of_order(tracers: Tracers) -> None:
+    tracer, exporter = tracers.in_memory()
+    shared = tracer.trace("shared-step")
+    first_entered, second_entered, first_exited = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    @trace
+    def work(task: str) -> str:
+        return task
+
+    async def first() -> None:
+        async with shared:
+            first_entered.set()
+            await second_entered.wait()
+            work("first")
+        first_exited.set()  # while the task that entered later is still inside
+
+    async def second() -> None:
+        await first_entered.wait()
+        async with shared:
+            second_entered.set()
+            await first_exited.wait()
+            work("second")
+
+    async def main() -> None:
+        await asyncio.gather(first(), second())
+
+    asyncio.run(main())
+    scopes = {span.context.span_id for span in spans_named(exporter, "shared-step")}
+    assert len(scopes) == 2
+    works = spans_named(exporter, work.__qualname__)
+    assert sorted(attrs(span)["honeyhive_inputs.task"] for span in works) == ["first", "second"]
+    parents = {span.parent.span_id if span.parent else None for span in works}
+    assert parents == scopes
 
 
 def test_enrich_span_flattens_and_converts_values(tracers: Tracers) -> None:
@@ -267,6 +339,37 @@ def test_enrich_span_flattens_and_converts_values(tracers: Tracers) -> None:
     assert found["honeyhive_inputs.question"] == "q"
     assert found["honeyhive_outputs.answer"] == "a"
     assert found["honeyhive_error"] == "partial failure"
+
+
+def test_enrichment_and_tracing_never_raise_on_awkward_values(tracers: Tracers) -> None:
+    tracer, exporter = tracers.in_memory()
+
+    class BrokenRepr:
+        def __repr__(self) -> str:
+            raise RuntimeError("repr is broken")
+
+    looped: dict[str, object] = {}
+    looped["self"] = looped
+
+    @trace(tracer=tracer)
+    def handler(request: object) -> object:
+        # 1.7 stored a non-dict namespace value as the namespace attribute itself.
+        not_dicts: dict[str, Any] = {"outputs": "the answer", "metrics": [1, 2]}
+        assert enrich_span(**not_dicts)
+        assert enrich_span(metadata={"loop": looped}, attributes="note")  # type: ignore[arg-type]
+        assert enrich_span(metadata={"broken": BrokenRepr()})
+        return request
+
+    broken = BrokenRepr()
+    assert handler(broken) is broken
+    found = attrs(only_span(exporter, handler.__qualname__))
+    assert found["honeyhive_outputs"] == "the answer"
+    assert tuple(found["honeyhive_metrics"]) == (1, 2)
+    assert found["honeyhive_metadata"] == "note"
+    placeholder = f"<{BrokenRepr.__qualname__} object>"
+    assert found["honeyhive_inputs.request"] == placeholder
+    assert found["honeyhive_metadata.broken"] == placeholder
+    assert any(key.startswith("honeyhive_metadata.loop.self") for key in found)
 
 
 def test_instance_enrich_span_and_no_current_span(tracers: Tracers) -> None:
