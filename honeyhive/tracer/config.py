@@ -206,6 +206,10 @@ def optional_mapping(name: str, value: object) -> Mapping[str, Any] | None:
 
 def resolve_settings(arguments: Mapping[str, Any], exporter: SpanExporter | None) -> TracerSettings:
     """Merge explicit arguments (``None`` = not given) with the environment and the defaults."""
+    if exporter is not None and not callable(getattr(exporter, "export", None)):
+        raise TypeError(
+            f"exporter must be an OpenTelemetry SpanExporter, not {type(exporter).__name__}"
+        )
     api_key = _text("ingestion_api_key", arguments.get("ingestion_api_key")) or _text(
         "api_key", arguments.get("api_key")
     )

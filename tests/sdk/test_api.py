@@ -48,6 +48,12 @@ def test_unknown_keyword_is_a_type_error_naming_it(factory: Any, tracers: Tracer
         tracers.made.append(factory(project=PROJECT, test_mode=True, bogus_option=1))
 
 
+def test_an_exporter_that_is_not_one_is_a_type_error(tracers: Tracers) -> None:
+    init: Any = HoneyHiveTracer.init  # a wrong type is a type error too: call it untyped
+    with pytest.raises(TypeError, match="exporter must be an OpenTelemetry SpanExporter"):
+        tracers.made.append(init(project=PROJECT, test_mode=True, exporter="in-memory"))
+
+
 def test_arguments_are_keyword_only(tracers: Tracers) -> None:
     init: Any = HoneyHiveTracer.init  # positional use is a type error too: call it untyped
     with pytest.raises(TypeError):
