@@ -179,7 +179,8 @@ def read_config_objects(*objects: object) -> dict[str, Any]:
     return values
 
 
-def _text(name: str, value: object) -> str | None:
+def optional_text(name: str, value: object) -> str | None:
+    """``value`` if it is a str or None; a ``TypeError`` naming the argument otherwise."""
     if value is None or isinstance(value, str):
         return value
     raise TypeError(f"{name} must be a str, not {type(value).__name__}")
@@ -197,6 +198,13 @@ def _flag(name: str, value: object, env: str | None, default: bool) -> bool:
     return default
 
 
+def timeout_seconds(timeout_millis: object) -> float:
+    """A ``timeout_millis`` argument in seconds; a ``TypeError`` naming it if it is not a number."""
+    if isinstance(timeout_millis, bool) or not isinstance(timeout_millis, int | float):
+        raise TypeError(f"timeout_millis must be a number, not {type(timeout_millis).__name__}")
+    return timeout_millis / 1000
+
+
 def optional_mapping(name: str, value: object) -> Mapping[str, Any] | None:
     """``value`` if it is a mapping or None; a ``TypeError`` naming the argument otherwise."""
     if value is None or isinstance(value, Mapping):
@@ -210,12 +218,16 @@ def resolve_settings(arguments: Mapping[str, Any], exporter: SpanExporter | None
         raise TypeError(
             f"exporter must be an OpenTelemetry SpanExporter, not {type(exporter).__name__}"
         )
-    api_key = _text("ingestion_api_key", arguments.get("ingestion_api_key")) or _text(
-        "api_key", arguments.get("api_key")
-    )
+    api_key = optional_text(
+        "ingestion_api_key", arguments.get("ingestion_api_key")
+    ) or optional_text("api_key", arguments.get("api_key"))
     api_key = (api_key.strip() or None) if api_key is not None else env_text(ENV_API_KEY)
-    server_url = _text("server_url", arguments.get("server_url")) or env_text(ENV_SERVER_URL)
-    source = _text("source", arguments.get("source")) or env_text(ENV_SOURCE) or DEFAULT_SOURCE
+    server_url = optional_text("server_url", arguments.get("server_url")) or env_text(
+        ENV_SERVER_URL
+    )
+    source = (
+        optional_text("source", arguments.get("source")) or env_text(ENV_SOURCE) or DEFAULT_SOURCE
+    )
     requests_session = arguments.get("requests_session")
     destination = DestinationSettings(
         api_key=api_key,
@@ -228,15 +240,15 @@ def resolve_settings(arguments: Mapping[str, Any], exporter: SpanExporter | None
         exporter=exporter,
         requests_session=requests_session,
     )
-    run_id = _text("run_id", arguments.get("run_id"))
-    dataset_id = _text("dataset_id", arguments.get("dataset_id"))
-    datapoint_id = _text("datapoint_id", arguments.get("datapoint_id"))
+    run_id = optional_text("run_id", arguments.get("run_id"))
+    dataset_id = optional_text("dataset_id", arguments.get("dataset_id"))
+    datapoint_id = optional_text("datapoint_id", arguments.get("datapoint_id"))
     is_evaluation = _flag("is_evaluation", arguments.get("is_evaluation"), None, False) or bool(
         run_id and dataset_id and datapoint_id
     )
     return TracerSettings(
         destination=destination,
-        project=_text("project", arguments.get("project")) or env_text(ENV_PROJECT),
+        project=optional_text("project", arguments.get("project")) or env_text(ENV_PROJECT),
         verbose=_flag("verbose", arguments.get("verbose"), ENV_VERBOSE, False),
         strict=_flag("strict", arguments.get("strict"), ENV_STRICT, False),
         disable_http_tracing=_flag(

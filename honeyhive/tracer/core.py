@@ -42,8 +42,10 @@ from honeyhive.tracer.config import (
     TracerSettings,
     normalize_session_id,
     optional_mapping,
+    optional_text,
     read_config_objects,
     resolve_settings,
+    timeout_seconds,
 )
 from honeyhive.tracer.enrich import enrich_current_span
 from honeyhive.tracer.legacy import LegacySessionMethods, new_or_given_session_id
@@ -286,7 +288,7 @@ class HoneyHiveTracer(LegacySessionMethods):
         self._setup(
             settings,
             session_id=new_or_given_session_id(session_id),
-            session_name=session_name or _default_session_name(),
+            session_name=optional_text("session_name", session_name) or _default_session_name(),
             inputs=optional_mapping("inputs", inputs),
             metadata=optional_mapping("metadata", metadata),
             user_properties=None,
@@ -687,7 +689,7 @@ class HoneyHiveTracer(LegacySessionMethods):
 
         Returns by the deadline even when the backend is down.
         """
-        return self._pipeline.flush(timeout_millis / 1000)
+        return self._pipeline.flush(timeout_seconds(timeout_millis))
 
     def force_flush(self, timeout_millis: int = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """The same as :meth:`flush` (OpenTelemetry's name)."""
@@ -697,4 +699,4 @@ class HoneyHiveTracer(LegacySessionMethods):
         """End this session and release its share of the pipeline. The last live tracer of a
         destination closes the pipeline (flush, provider shutdown, worker stop); the others keep
         working. Calling it again does nothing."""
-        self._finish(explicit=True, timeout_s=timeout_millis / 1000)
+        self._finish(explicit=True, timeout_s=timeout_seconds(timeout_millis))

@@ -28,7 +28,7 @@ from honeyhive.tracer.attributes import (
     flatten,
     to_attribute,
 )
-from honeyhive.tracer.config import normalize_session_id, resolve_settings
+from honeyhive.tracer.config import normalize_session_id, resolve_settings, timeout_seconds
 from honeyhive.tracer.rest import RestCall
 
 if TYPE_CHECKING:
@@ -131,6 +131,18 @@ def _send(tracer: HoneyHiveTracer | None, call: RestCall, what: str) -> bool:
     return pipeline.send(call)
 
 
+def _resolve_given(
+    tracer: HoneyHiveTracer | None, tracer_instance: HoneyHiveTracer | None
+) -> HoneyHiveTracer | None:
+    """The tracer a free function uses; a ``TypeError`` naming ``tracer=`` if it is not one."""
+    from honeyhive.tracer.core import HoneyHiveTracer  # noqa: PLC0415  (import cycle)
+
+    for name, given in (("tracer", tracer), ("tracer_instance", tracer_instance)):
+        if given is not None and not isinstance(given, HoneyHiveTracer):
+            raise TypeError(f"{name} must be a HoneyHiveTracer, not {type(given).__name__}")
+    return registry.resolve(tracer or tracer_instance)
+
+
 def enrich_span(  # noqa: PLR0917  (1.7's positional signature)
     attributes: Mapping[str, Any] | None = None,
     metadata: Mapping[str, Any] | None = None,
@@ -153,7 +165,7 @@ def enrich_span(  # noqa: PLR0917  (1.7's positional signature)
     Returns whether a span was enriched: outside a span there is nothing to enrich.
     """
     return enrich_current_span(
-        registry.resolve(tracer or tracer_instance),
+        _resolve_given(tracer, tracer_instance),
         attributes=attributes,
         metadata=metadata,
         metrics=metrics,
@@ -200,7 +212,7 @@ def enrich_session(
     if call is None:
         logger.debug("HoneyHive: enrich_session() without data; nothing sent")
         return
-    _send(registry.resolve(tracer or tracer_instance), call, "honeyhive.enrich_session()")
+    _send(_resolve_given(tracer, tracer_instance), call, "honeyhive.enrich_session()")
 
 
 def flush(
@@ -211,7 +223,7 @@ def flush(
 ) -> bool:
     """Deliver what the resolved tracer's destination has queued, or every destination's when
     there is no tracer. Returns False if the deadline came first; never blocks past it."""
-    chosen = registry.resolve(tracer or tracer_instance)
+    chosen = _resolve_given(tracer, tracer_instance)
     if chosen is not None:
         return chosen.flush(timeout_millis)
-    return pipelines.flush_all(timeout_millis / 1000)
+    return pipelines.flush_all(timeout_seconds(timeout_millis))

@@ -54,6 +54,26 @@ def test_an_exporter_that_is_not_one_is_a_type_error(tracers: Tracers) -> None:
         tracers.made.append(init(project=PROJECT, test_mode=True, exporter="in-memory"))
 
 
+def test_wrongly_typed_arguments_are_type_errors_naming_them(tracers: Tracers) -> None:
+    untyped: Any = honeyhive  # wrong types are type errors too: call through an untyped module
+    with pytest.raises(TypeError, match="session_name must be a str, not int"):
+        tracers.made.append(untyped.HoneyHiveTracer.init(test_mode=True, session_name=5))
+    tracer, _ = tracers.in_memory()
+    session_id = str(uuid.uuid4())
+    with pytest.raises(TypeError, match="tracer must be a HoneyHiveTracer, not str"):
+        untyped.flush("not-a-tracer")
+    with pytest.raises(TypeError, match="tracer_instance must be a HoneyHiveTracer, not str"):
+        untyped.enrich_session(session_id, {"a": 1}, tracer_instance="not-a-tracer")
+    with pytest.raises(TypeError, match="tracer must be a HoneyHiveTracer, not str"):
+        untyped.enrich_span(metadata={"a": 1}, tracer="not-a-tracer")
+    untyped_tracer: Any = tracer
+    with pytest.raises(TypeError, match="timeout_millis must be a number, not str"):
+        untyped_tracer.flush("1000")
+    with pytest.raises(TypeError, match="timeout_millis must be a number, not str"):
+        untyped.flush(timeout_millis="1000")
+    assert tracer.flush(timeout_millis=1000.0)  # a float is a number
+
+
 def test_arguments_are_keyword_only(tracers: Tracers) -> None:
     init: Any = HoneyHiveTracer.init  # positional use is a type error too: call it untyped
     with pytest.raises(TypeError):
