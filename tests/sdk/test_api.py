@@ -71,7 +71,7 @@ def test_wrongly_typed_arguments_are_type_errors_naming_them(tracers: Tracers) -
         untyped_tracer.flush("1000")
     with pytest.raises(TypeError, match="timeout_millis must be a number, not str"):
         untyped.flush(timeout_millis="1000")
-    assert tracer.flush(timeout_millis=1000.0)  # a float is a number
+    assert untyped_tracer.flush(timeout_millis=1000.5)  # a float is a number too
 
 
 def test_arguments_are_keyword_only(tracers: Tracers) -> None:
