@@ -44,6 +44,10 @@ MOCK_NAMES: Final = frozenset(
 MOCK_MODULES: Final = ("unittest.mock.", "mock.", "pytest_mock.")
 TYPING_MODULES: Final = frozenset({"typing", "typing_extensions"})
 ANY_TYPES: Final = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
+# Qualifiers say how a name is bound, not what it holds: `Final[T]` holds a T, a bare `Final` what
+# it is assigned.
+QUALIFIERS: Final = frozenset({"Final", "ClassVar"})
+BARE_QUALIFIERS: Final = frozenset(f"{m}.{q}" for m in TYPING_MODULES for q in QUALIFIERS)
 PROPERTY_DECORATORS: Final = frozenset({"property", "cached_property"})
 BUILTIN_NAMES: Final = frozenset(dir(builtins))
 
@@ -71,20 +75,40 @@ class Evaluator:
             bindings = None if name in current.nonlocal_names else table.get(name)
             if bindings:
                 if first and pos is not None and current.is_ordered:
-                    return _binding_at(bindings, pos).value(self)
-                if current.parent is None:
+                    made = _made_before(bindings, pos)
+                    # Nothing bound yet: a loop carries the last binding round, but a class body
+                    # reads the enclosing scopes (a decorator above a method named like it).
+                    if made or not current.is_class:
+                        return self._latest_value(bindings[: made or len(bindings)])
+                elif current.parent is None:
                     return self._module_value(name)
-                return bindings[-1].value(self)
+                else:
+                    return self._latest_value(bindings)
             first = False
             current = current.parent
         return self._module_value(name)
 
+    def _latest_value(self, bindings: list[Binding]) -> Value:
+        """The value of the last of ``bindings``, reading through bindings to None.
+
+        The rules only ask about receivers, and a method call or an attribute assignment on None
+        fails: a use that gets that far sees what another branch bound, such as the import before
+        ``except ImportError: HoneyHiveTracer = None``, or the tracer before ``else: tracer = None``
+        """
+        value = UNKNOWN
+        for binding in reversed(bindings):
+            value = binding.value(self)
+            if value.kind is not Kind.NONE:
+                break
+        return value
+
     def _module_value(self, name: str) -> Value:
         """A module-level name as functions see it: its last binding, and ``global`` rebindings."""
-        bindings = [*self.module.scope.table().get(name, ())[-1:]]
-        bindings += self.module.global_bindings().get(name, ())
-        if bindings:
-            return join([binding.value(self) for binding in bindings])
+        bindings = self.module.scope.table().get(name, [])
+        values = [self._latest_value(bindings)] if bindings else []
+        values += [binding.value(self) for binding in self.module.global_bindings().get(name, ())]
+        if values:
+            return join(values)
         if self.module.star_imports_honeyhive and name in PUBLIC_NAMES:
             return imported(f"honeyhive.{name}")
         return UNKNOWN
@@ -196,10 +220,11 @@ class Evaluator:
         seen: set[ClassInfo] = set()
         while info is not None and info not in seen:
             seen.add(info)
-            bindings: list[Binding] = [*info.scope.table().get(attribute, ())[-1:]]
-            bindings += info.self_attributes().get(attribute, ())
-            if bindings:
-                return join([self._member_value(binding.value(self)) for binding in bindings])
+            class_bindings = info.scope.table().get(attribute, [])
+            values = [self._latest_value(class_bindings)] if class_bindings else []
+            values += [binding.value(self) for binding in info.self_attributes().get(attribute, ())]
+            if values:
+                return join([self._member_value(value) for value in values])
             info = self._local_base(info)
         return UNKNOWN  # inherited from a class defined elsewhere, or set from outside
 
@@ -222,7 +247,15 @@ class Evaluator:
     # --- annotations ----------------------------------------------------------------------------
 
     def annotated_value(self, annotation: ast.expr, value: ast.expr | None, scope: Scope) -> Value:
-        """``name: annotation = value``: a conclusive annotation wins, else the value decides."""
+        """``name: annotation = value``: a conclusive annotation wins, else the value decides.
+
+        A mock wins over its annotation (``t: HoneyHiveTracer = MagicMock(spec=...)`` in a test):
+        it is never a tracer, whatever it stands in for.
+        """
+        if isinstance(value, ast.Call) and _is_mock_factory(
+            self.value_of(value.func, scope), value.func
+        ):
+            return OTHER
         declared = self.annotation_value(annotation, scope)
         if declared.verdict is Verdict.UNKNOWN and value is not None:
             return self.value_of(value, scope)
@@ -264,7 +297,7 @@ class Evaluator:
                 return Value(Kind.TRACER)
             return self.instance_value(value.class_info)
         if kind is Kind.IMPORTED or kind is Kind.MODULE:
-            if value.qualname in ANY_TYPES:
+            if value.qualname in ANY_TYPES or value.qualname in BARE_QUALIFIERS:
                 return UNKNOWN
             return Value(Kind.OBJECT, value.qualname)
         if (
@@ -282,11 +315,13 @@ class Evaluator:
         head = self._typing_name(annotation.value, scope, positional=positional)
         index = annotation.slice
         arguments = index.elts if isinstance(index, ast.Tuple) else [index]
+        if not arguments:  # `tuple[()]`
+            return Value(Kind.OBJECT, head)
         if head == "Optional":
             return join([self.annotation_value(arguments[0], scope, positional=positional), NONE])
         if head == "Union":
             return join([self.annotation_value(a, scope, positional=positional) for a in arguments])
-        if head == "Annotated":
+        if head == "Annotated" or head in QUALIFIERS:
             return self.annotation_value(arguments[0], scope, positional=positional)
         return Value(Kind.OBJECT, head)  # a container or another generic: not a tracer itself
 
@@ -301,10 +336,9 @@ class Evaluator:
         return ""
 
 
-def _binding_at(bindings: list[Binding], pos: Position) -> Binding:
-    """The last binding made at or before ``pos``; the last one of all for loop-carried names."""
-    index = bisect_right([binding.pos for binding in bindings], pos)
-    return bindings[index - 1] if index else bindings[-1]
+def _made_before(bindings: list[Binding], pos: Position) -> int:
+    """How many of ``bindings`` are made at or before ``pos``."""
+    return bisect_right([binding.pos for binding in bindings], pos)
 
 
 def _is_mock_factory(callee: Value, func: ast.expr) -> bool:

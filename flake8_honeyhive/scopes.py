@@ -341,9 +341,14 @@ class _Binder:
         self.table.setdefault(name, []).append(Binding(pos, resolve))
 
     def _target(self, target: ast.expr, resolve: Resolver, pos: Position) -> None:
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                self._bind(node.id, pos, resolve)
+        # `for self.item in ...` binds no name: `self` keeps its value.
+        if isinstance(target, ast.Name):
+            self._bind(target.id, pos, resolve)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._target(element, resolve, pos)
+        elif isinstance(target, ast.Starred):
+            self._target(target.value, resolve, pos)
 
     def _route_declared_names(self) -> None:
         """``global`` names bind in the module, seen by every function; ``nonlocal`` names are
@@ -434,11 +439,14 @@ class _Binder:
                         self._bind(name, pattern_pos, fixed(UNKNOWN))
                     self._statements(case.body)
             elif isinstance(stmt, ast.Global):
-                self.scope.global_names.update(stmt.names)
+                if self.scope.parent is not None:  # at module level, `global` changes nothing
+                    self.scope.global_names.update(stmt.names)
             elif isinstance(stmt, ast.Nonlocal):
                 self.scope.nonlocal_names.update(stmt.names)
             elif isinstance(stmt, ast.Expr | ast.Return | ast.AugAssign) and stmt.value is not None:
                 self._walrus(stmt.value)
+            elif isinstance(stmt, ast.Assert):
+                self._walrus(stmt.test)
 
     def _import_from(self, stmt: ast.ImportFrom) -> None:
         module = "." * stmt.level + (stmt.module or "")
