@@ -2,19 +2,21 @@
 
 A deeper `.gitignore` overrides a shallower one, and `.git/info/exclude` comes last. As in ruff
 (whose walker only reads these files inside a repository), a directory that is not in a git work
-tree has no ignore rules. A nested repository starts afresh. Patterns are matched with `pathspec`'s
-gitwildmatch, which implements git's rules, including `!` re-includes.
+tree has no ignore rules. A nested repository starts afresh.
+
+Patterns follow gitignore(5), and each is matched against one entry of the walk, never its
+descendants: the walk does not enter an ignored directory, so that is how git decides too (a file
+cannot be re-included inside an ignored directory; `*` then `!*/` then `!*.py` keeps every Python
+file). pathspec is not used here: it answers for a list of file paths, and its emulation of
+ignored parent directories gives wrong answers for directories checked one by one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 __all__ = ["IgnoreRules", "is_repository_root", "rules_for_directory"]
 
@@ -22,22 +24,124 @@ GITIGNORE = ".gitignore"
 GIT = ".git"
 
 
+def _translate(glob: str) -> str:
+    """A gitignore glob (without its `!` and trailing `/`) as a regex over the relative path."""
+    out: list[str] = []
+    index = 0
+    while index < len(glob):
+        char = glob[index]
+        if glob.startswith("**", index):
+            before = index == 0 or glob[index - 1] == "/"
+            after = index + 2 == len(glob) or glob[index + 2] == "/"
+            if before and after:
+                # `**/` leading or inside: any directories, or none; `/**` trailing: everything.
+                out.append("(?:.*/)?" if index + 2 < len(glob) else ".*")
+                index += 3
+                continue
+            out.append("[^/]*")  # other `**` are plain `*`
+            index += 2
+            continue
+        if char == "\\" and index + 1 < len(glob):
+            out.append(re.escape(glob[index + 1]))
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and (end := glob.find("]", index + 2)) != -1:
+            body = glob[index + 1 : end]
+            negate = body[:1] in ("!", "^")
+            members = body[1:] if negate else body
+            members = members.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
+            out.append(f"(?!/)[{'^' if negate else ''}{members}]")
+            index = end
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    negated: bool
+    directory_only: bool
+    name_only: bool  # matched against the entry's name, else against its relative path
+
+
+def _parse(line: str) -> _Pattern | None:
+    """One line of an ignore file; None for a blank line or a comment."""
+    text = line.rstrip(" ")
+    if text.endswith("\\") and len(text) < len(line):
+        text += " "  # an escaped trailing space is kept
+    if not text or text.startswith("#"):
+        return None
+    negated = text.startswith("!")
+    text = text.removeprefix("!")
+    directory_only = text.endswith("/")
+    text = text.rstrip("/")
+    if not text:
+        return None
+    # A `/` at the start or in the middle anchors the pattern at the ignore file's directory;
+    # otherwise it matches a name at any depth.
+    name_only = "/" not in text
+    try:
+        regex = re.compile(_translate(text.removeprefix("/")), re.DOTALL)
+    except re.error:
+        return None  # such as the range `[z-a]`, which matches nothing in git either
+    return _Pattern(regex, negated, directory_only, name_only)
+
+
+def _any_of(patterns: list[_Pattern]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns), re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class IgnoreFile:
+    """The patterns of one ignore file, with two regexes that dismiss most entries at once."""
+
+    patterns: tuple[_Pattern, ...]
+    any_name: re.Pattern[str] | None
+    any_path: re.Pattern[str] | None
+
+    def decide(self, relative: str, is_dir: bool) -> bool | None:
+        """True (ignored), False (re-included with `!`) or None (no pattern matches)."""
+        name = relative.rpartition("/")[2]
+        if not (self.any_name and self.any_name.fullmatch(name)) and not (
+            self.any_path and self.any_path.fullmatch(relative)
+        ):
+            return None
+        for pattern in reversed(self.patterns):  # the last matching pattern decides
+            if pattern.directory_only and not is_dir:
+                continue
+            if pattern.regex.fullmatch(name if pattern.name_only else relative):
+                return not pattern.negated
+        return None
+
+
 @cache
-def _load(path: str) -> GitIgnoreSpec | None:
+def _load(path: str) -> IgnoreFile | None:
     """The compiled patterns of an ignore file; None if it is absent, unreadable or empty."""
     try:
         with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8", errors="replace")
+            # utf-8-sig: git skips a byte order mark, as Windows editors may write one.
+            text = handle.read().decode("utf-8-sig", errors="replace")
     except OSError:
         return None
-    # Imported here: pathspec takes ~20 ms to import, and most runs never meet a .gitignore.
-    from pathspec import GitIgnoreSpec  # noqa: PLC0415
+    patterns = [pattern for line in text.splitlines() if (pattern := _parse(line))]
+    if not patterns:
+        return None
+    return IgnoreFile(
+        tuple(patterns),
+        any_name=_any_of([pattern for pattern in patterns if pattern.name_only]),
+        any_path=_any_of([pattern for pattern in patterns if not pattern.name_only]),
+    )
 
-    spec = GitIgnoreSpec.from_lines(text.splitlines())
-    return spec if len(spec) else None
 
-
-def _info_exclude(repository: str) -> GitIgnoreSpec | None:
+def _info_exclude(repository: str) -> IgnoreFile | None:
     git = os.path.join(repository, GIT)
     if os.path.isdir(git):
         return _load(os.path.join(git, "info", "exclude"))
@@ -52,7 +156,7 @@ def is_repository_root(directory: str) -> bool:
 class IgnoreRules:
     """The ignore files that apply to the entries of one directory, outermost first."""
 
-    levels: tuple[tuple[str, GitIgnoreSpec], ...] = ()
+    levels: tuple[tuple[str, IgnoreFile], ...] = ()
     in_repository: bool = False
 
     def ignores(self, path: str, is_dir: bool) -> bool:
@@ -92,17 +196,16 @@ class IgnoreRules:
         return IgnoreRules((*self.levels, (directory, spec)), in_repository=True)
 
 
-def _decision(spec: GitIgnoreSpec, directory: str, path: str, is_dir: bool) -> bool | None:
+def _decision(spec: IgnoreFile, directory: str, path: str, is_dir: bool) -> bool | None:
     """True (ignored), False (re-included with `!`) or None (no pattern matches)."""
     if path == directory:
         return None  # a directory's own .gitignore is about its contents
     relative = path[len(directory) + 1 :] if directory != os.sep else path[1:]
-    result: bool | None = spec.check_file(relative + "/" if is_dir else relative).include
-    return result
+    return spec.decide(relative, is_dir)
 
 
 def _repository_rules(repository: str, has_gitignore: bool) -> IgnoreRules:
-    levels: list[tuple[str, GitIgnoreSpec]] = []
+    levels: list[tuple[str, IgnoreFile]] = []
     exclude = _info_exclude(repository)
     if exclude is not None:
         levels.append((repository, exclude))

@@ -160,6 +160,41 @@ def test_gitignore_in_a_repository(tree: Path) -> None:
     assert "pkg/local.py" not in _shown("--respect-gitignore", cwd=tree)
 
 
+def _git_untracked(root: Path) -> list[str]:
+    """The Python files git itself does not ignore."""
+    assert GIT is not None
+    listed = subprocess.run(
+        [GIT, "ls-files", "--others", "--exclude-standard"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return sorted(path for path in listed if path.endswith(".py"))
+
+
+@pytest.mark.skipif(GIT is None, reason="needs git")
+@pytest.mark.parametrize(
+    ("root_rules", "nested_rules"),
+    [
+        ("*\n!*/\n!*.py\n", ""),  # ignore everything but Python files, at every depth
+        ("lib/**/\n!lib/x/\n", ""),  # directories below lib/, but neither lib/ nor its files
+        ("lib/*\n!lib\n", ""),  # `!lib` re-includes lib/ only, not lib/x/
+        ("*/\n!src/\n!src/*/\n", ""),
+        ("tests/**\n!tests/**/\n!tests/data/*.py\n", ""),
+        ("docs/*\n!docs/sub/\n/a.py\n[z-a]\n", "!a.py\nx/\n"),
+        ("\ufefflib/\r\ntests/t.py\r\n", ""),  # a byte order mark and CRLF line ends
+    ],
+)
+def test_gitignore_decides_as_git_does(root_rules: str, nested_rules: str, tmp_path: Path) -> None:
+    names = ["a.py", "lib/q.py", "lib/x/w.py", "lib/x/y/z.py", "src/a.py", "src/pkg/b.py"]
+    names += ["src/pkg/x/c.py", "tests/t.py", "tests/data/d.py", "docs/c.py", "docs/sub/d.py"]
+    files: dict[str, str | bytes] = dict.fromkeys(names, "x = 1\n")
+    write(tmp_path, files | {".gitignore": root_rules, "src/.gitignore": nested_rules})
+    _git_init(tmp_path)
+    assert _shown(cwd=tmp_path) == _git_untracked(tmp_path)
+
+
 @pytest.mark.skipif(GIT is None, reason="needs git")
 def test_nested_repository_starts_afresh(tmp_path: Path) -> None:
     write(tmp_path, {".gitignore": "vendor.py\n", "vendor.py": "", "sub/vendor.py": ""})
