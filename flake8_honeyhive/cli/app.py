@@ -44,6 +44,25 @@ class _Output:
                 os.close(devnull)
 
 
+# ruff's global options, which may also come before the subcommand (`ruff -q check src`).
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-s", "--silent"})
+_GLOBAL_WITH_VALUE = "--config"
+
+
+def _subcommand_index(arguments: Sequence[str]) -> int:
+    """Where a subcommand would be: after any leading global options."""
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if argument in _GLOBAL_FLAGS or argument.startswith(f"{_GLOBAL_WITH_VALUE}="):
+            index += 1
+        elif argument == _GLOBAL_WITH_VALUE:
+            index += 2
+        else:
+            break
+    return index
+
+
 def _error(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -54,8 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["rule"]:
             return _rule(parse_rule(arguments[1:]))
-        if arguments[:1] == ["check"]:
-            arguments = arguments[1:]
+        index = _subcommand_index(arguments)
+        if arguments[index : index + 1] == ["check"]:
+            del arguments[index]
         return _check(parse_check(arguments))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

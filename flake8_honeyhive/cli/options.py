@@ -76,8 +76,14 @@ class RuleArguments:
 
 
 def _comma_list(value: str) -> list[str]:
-    """`--select HH001,HH002`: ruff takes comma-separated lists (and repeated options)."""
+    """`--exclude a,b`: ruff takes comma-separated lists (and repeated options)."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _selector_list(value: str) -> list[str]:
+    """`--select HH001,HH002`. Empty items are kept, so that the selection rejects them as ruff
+    does: `--select "$RULES"` with an unset variable must not silently check nothing."""
+    return [item.strip() for item in value.split(",")]
 
 
 def _flatten(groups: list[list[str]] | None) -> list[str] | None:
@@ -112,7 +118,7 @@ def _check_parser() -> argparse.ArgumentParser:
         ("--ignore", "rules to disable"),
         ("--extend-select", "rules to enable on top of the selection"),
     ):
-        rules.add_argument(flag, action="append", type=_comma_list, metavar="RULES", help=text)
+        rules.add_argument(flag, action="append", type=_selector_list, metavar="RULES", help=text)
     files = parser.add_argument_group("file selection")
     files.add_argument(
         "--exclude",
@@ -178,7 +184,13 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def parse_check(argv: Sequence[str]) -> CheckArguments:
-    namespace = _check_parser().parse_args(argv)
+    # Paths may come between options, as in ruff: `honeyhive-lint src --select HH001 tests`.
+    # Everything after `--` is a path; it is split off here because parse_intermixed_args
+    # mishandles a leading `--` (Python 3.11 to 3.13).
+    arguments = list(argv)
+    end = arguments.index("--") if "--" in arguments else len(arguments)
+    namespace = _check_parser().parse_intermixed_args(arguments[:end])
+    paths = (*namespace.paths, *arguments[end + 1 :])
     command_line = CommandLine(
         config=namespace.config,
         select=_flatten(namespace.select),
@@ -191,7 +203,7 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         output_format=namespace.output_format,
     )
     return CheckArguments(
-        paths=tuple(namespace.paths),
+        paths=paths,
         command_line=command_line,
         stdin_filename=namespace.stdin_filename,
         statistics=namespace.statistics,

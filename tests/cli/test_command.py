@@ -54,6 +54,22 @@ def test_exit_codes(findings: Path, tmp_path: Path) -> None:
 def test_check_subcommand_is_the_default(findings: Path) -> None:
     assert lint("check", cwd=findings).stdout == lint(cwd=findings).stdout
     assert lint("check", "a.py", cwd=findings).lines[0].startswith("a.py:3:1: HH001 ")
+    # ruff's global options may come first: `ruff -q check`, `ruff --config FILE check`.
+    write(findings, {"only_hh002.toml": 'select = ["HH002"]\n'})
+    assert lint("-q", "check", "a.py", cwd=findings).lines[0].startswith("a.py:3:1: HH001 ")
+    configured = lint("--config", "only_hh002.toml", "-s", "check", "a.py", cwd=findings)
+    assert (configured.returncode, configured.stderr) == (0, "")
+
+
+def test_paths_may_come_between_options(findings: Path) -> None:
+    # As in ruff, whose command line parser takes positionals anywhere.
+    run = lint("-q", "a.py", "--select", "HH002", "b.py", "--exit-zero", "c.py", cwd=findings)
+    assert run.returncode == 0, run.stderr
+    assert [line.split(":")[0] for line in run.lines] == ["b.py", "c.py"]
+    # After `--`, everything is a path, even where it looks like an option.
+    write(findings, {"-d.py": HH001_SOURCE})
+    dashed = lint("-q", "--select", "HH001", "a.py", "--", "-d.py", cwd=findings)
+    assert [line.split(":")[0] for line in dashed.lines] == ["-d.py", "a.py"]
 
 
 def test_quiet_and_silent(findings: Path) -> None:

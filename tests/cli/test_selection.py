@@ -117,3 +117,11 @@ def test_unknown_selector_on_the_command_line_is_a_usage_error(option: str, both
     assert run.stdout == ""
     name = option.removeprefix("--")
     assert run.stderr.startswith(f"error: unknown rule selector `E501` in `{name}` from ")
+
+
+@pytest.mark.parametrize("value", ["", ",", "HH001,", "HH001,,HH002"])
+def test_an_empty_selector_on_the_command_line_is_a_usage_error(value: str, both: Path) -> None:
+    # As in ruff: `--select "$RULES"` with an unset variable must not silently check nothing.
+    run = lint("--select", value, cwd=both)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr.startswith("error: unknown rule selector `` in `select` from ")
