@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
-from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions
+from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions, continued_rows
 
 __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
 
@@ -47,11 +47,16 @@ def lint_file(job: FileJob) -> FileOutcome:
         return FileOutcome(job.path)
     text = SourceText(job.source)
     suppressions = Suppressions(text.text, text.lines) if _NOQA.search(job.source) else None
+    # A finding on a row continued with a backslash takes its `noqa` from the statement's end.
+    continued = {}
+    if any(text.line(finding.line).endswith("\\") for finding in findings):
+        continued = continued_rows(text.text)
     diagnostics: list[Diagnostic] = []
     warnings: dict[int, NoqaWarning] = {}
     for finding in findings:
+        noqa_row = continued.get(finding.line, finding.line)
         if suppressions is not None:
-            suppressed, warning = suppressions.suppresses(finding.code, finding.line)
+            suppressed, warning = suppressions.suppresses(finding.code, noqa_row)
             if warning is not None:
                 warnings[warning.row] = warning
             if suppressed:
@@ -66,7 +71,7 @@ def lint_file(job: FileJob) -> FileOutcome:
                 code=finding.code,
                 name=finding.rule.symbol,
                 message=finding.message,
-                noqa_row=finding.line,
+                noqa_row=noqa_row,
             )
         )
     if suppressions is not None:

@@ -1,6 +1,7 @@
 """`# noqa` comments, parsed the way ruff parses them (ruff's `noqa.rs` lexer, ported).
 
-Line directives, in a comment on the finding's start line:
+Line directives, in a comment on the finding's start line (for a row continued with a backslash,
+on the statement's last row, where ruff and flake8 look):
 - `# noqa` (any case, `#noqa` too) suppresses every code on the line; so does `# noqa` followed by
   text that does not start with `:` (`# noqa because ...`).
 - `# noqa: HH001, HH002` suppresses the listed codes only. Codes are uppercase letters then digits,
@@ -23,7 +24,14 @@ import io
 import tokenize
 from dataclasses import dataclass
 
-__all__ = ["Directive", "NoqaError", "Suppressions", "parse_file_exemption", "parse_inline"]
+__all__ = [
+    "Directive",
+    "NoqaError",
+    "Suppressions",
+    "continued_rows",
+    "parse_file_exemption",
+    "parse_inline",
+]
 
 MISSING_CODES = "expected a comma-separated list of codes (e.g., `# noqa: HH001, HH002`)"
 INVALID_SUFFIX = (
@@ -171,6 +179,34 @@ def _comments(text: str, lines: list[str]) -> list[Comment]:
             if column != -1:
                 comments.append(Comment(row, line[column:], not line[:column].strip()))
     return comments
+
+
+def continued_rows(text: str) -> dict[int, int]:
+    """Rows that end with a backslash continuation, each mapped to the last row of its statement.
+
+    ruff (and flake8) expect the `# noqa` of a finding on such a row at the end of the
+    continuation, the only place a comment can go. A backslash continuation is the one place
+    where the tokenizer moves to a later row without a NEWLINE or NL token.
+    """
+    rows: dict[int, int] = {}
+    previous: tokenize.TokenInfo | None = None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+            if (
+                previous is not None
+                and previous.type not in (tokenize.NEWLINE, tokenize.NL)
+                and token.start[0] > previous.end[0]
+            ):
+                last = token.start[0]
+                for row in range(previous.end[0], last):
+                    rows[row] = last
+            previous = token
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the rows found so far still hold
+    # A chain of continued rows ends where its last continuation ends.
+    for row in sorted(rows, reverse=True):
+        rows[row] = rows.get(rows[row], rows[row])
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

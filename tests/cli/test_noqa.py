@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from flake8_honeyhive.cli.noqa import (
     MISSING_CODES,
     Directive,
     NoqaError,
+    continued_rows,
     parse_file_exemption,
     parse_inline,
 )
@@ -119,6 +121,7 @@ def test_directives_suppress_listed_codes_exactly() -> None:
 _BESIDE = Path(sys.executable).with_name("ruff")
 RUFF = str(_BESIDE) if _BESIDE.exists() else shutil.which("ruff")
 CONCISE = ("--output-format", "concise")
+JSON = ("--output-format", "json")
 
 
 def _ruff_version() -> tuple[int, ...]:
@@ -172,6 +175,40 @@ def test_file_exemptions_agree_with_the_real_ruff(
     assert ruff_reports == (set() if suppressed else {2})
 
 
+CONTINUED = (
+    "y = 2\n"
+    "print(y == None, \\\n"
+    "  1)\n"
+    "x = (y \\\n"
+    "  .real == None) \\\n"
+    "  + 1\n"
+    's = """a\\\n'
+    '"""; z = y == None\n'
+)
+
+
+def test_continued_rows_map_to_the_end_of_the_statement() -> None:
+    # Rows 2, 4 and 5 end with a backslash; row 7's belongs to a string.
+    assert continued_rows(CONTINUED) == {2: 3, 4: 6, 5: 6}
+
+
+@requires_modern_ruff
+def test_continued_rows_agree_with_the_real_ruff(tmp_path: Path) -> None:
+    """ruff's `noqa_row` of each E711 in CONTINUED is where our mapping looks for the comment."""
+    (tmp_path / "probe.py").write_text(CONTINUED, encoding="utf-8")
+    result = subprocess.run(
+        [str(RUFF), "check", "--isolated", "--no-cache", "--select", "E711", *JSON, "probe.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
+    mapping = continued_rows(CONTINUED)
+    assert rows == [(2, 3), (5, 6), (8, 8)]
+    assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
+
+
 # --- end to end -----------------------------------------------------------------------------------
 
 CALL = 't.enrich_session(session_id="x")'
@@ -209,6 +246,18 @@ def test_noqa_comments_end_to_end(tmp_path: Path) -> None:
     ]
     # -q prints diagnostics only: no warnings.
     assert lint("-q", cwd=tmp_path).stderr == ""
+
+
+def test_noqa_of_a_backslash_continuation_is_on_its_last_row(tmp_path: Path) -> None:
+    body = [
+        't.enrich_session(session_id= \\\n    "x")  # noqa: HH001',  # 3: suppressed on 4
+        't.enrich_session( \\\n    session_id="x")',  # 5: reported, noqa_row 6
+        'x = t \\\n    .enrich_session(session_id="y") \\\n    .real  # noqa: HH001',  # 7: on 9
+        f's = """a\\\n"""; {CALL}',  # 11: reported; the backslash is inside a string
+    ]
+    write(tmp_path, {"app.py": IMPORT + TRACER + "\n".join(body) + "\n"})
+    run = lint("--output-format", "json", cwd=tmp_path)
+    assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(5, 6), (11, 11)]
 
 
 @pytest.mark.parametrize(
