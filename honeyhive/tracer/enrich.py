@@ -7,6 +7,7 @@ raise for that.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
@@ -135,12 +136,18 @@ def _resolve_given(
     tracer: HoneyHiveTracer | None, tracer_instance: HoneyHiveTracer | None
 ) -> HoneyHiveTracer | None:
     """The tracer a free function uses; a ``TypeError`` naming ``tracer=`` if it is not one."""
-    from honeyhive.tracer.core import HoneyHiveTracer  # noqa: PLC0415  (import cycle)
-
     for name, given in (("tracer", tracer), ("tracer_instance", tracer_instance)):
-        if given is not None and not isinstance(given, HoneyHiveTracer):
+        if given is not None and not isinstance(given, _tracer_class()):
             raise TypeError(f"{name} must be a HoneyHiveTracer, not {type(given).__name__}")
     return registry.resolve(tracer or tracer_instance)
+
+
+@functools.cache
+def _tracer_class() -> type[HoneyHiveTracer]:
+    # Imported on first use (core imports this module), then cached: free functions are hot.
+    from honeyhive.tracer.core import HoneyHiveTracer  # noqa: PLC0415  (import cycle)
+
+    return HoneyHiveTracer
 
 
 def enrich_span(  # noqa: PLR0917  (1.7's positional signature)
