@@ -689,7 +689,10 @@ class HoneyHiveTracer(LegacySessionMethods):
 
         Returns by the deadline even when the backend is down.
         """
-        return self._pipeline.flush(timeout_seconds(timeout_millis))
+        pipeline = self._pipeline
+        if pipeline.closed:  # shut down: what enrich_session(tracer=self) queued since then
+            pipeline = pipelines.current(self._settings.destination) or pipeline
+        return pipeline.flush(timeout_seconds(timeout_millis))
 
     def force_flush(self, timeout_millis: int = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """The same as :meth:`flush` (OpenTelemetry's name)."""

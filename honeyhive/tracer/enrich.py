@@ -120,6 +120,8 @@ def _send(tracer: HoneyHiveTracer | None, call: RestCall, what: str) -> bool:
     """Queue a REST call on the tracer's destination, else on the one ``HH_*`` describes."""
     if tracer is not None:
         pipeline = tracer._pipeline
+        if pipeline.closed:  # the tracer was shut down: it still names its destination
+            pipeline = pipelines.acquire(tracer._settings.destination, live=False)
     else:
         destination = resolve_settings({}, None).destination
         if not destination.uses_network:

@@ -10,11 +10,13 @@ or garbage collection leave it cached, ready for the next session.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import logging
 import os
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 import requests
@@ -58,6 +60,20 @@ def _session_attributes_here() -> dict[str, str] | None:
     return None if tracer is None else tracer._session_attrs
 
 
+@contextlib.contextmanager
+def _keeping_tls_settings(session: requests.Session | None) -> Iterator[None]:
+    """OpenTelemetry's exporter sets ``verify`` and ``cert`` on the session it is given: the
+    application's own session (a CA bundle, a client certificate) keeps its settings."""
+    if session is None:
+        yield
+        return
+    verify, cert = session.verify, session.cert
+    try:
+        yield
+    finally:
+        session.verify, session.cert = verify, cert
+
+
 class Pipeline:
     """The heavy, shared half of a tracer."""
 
@@ -71,9 +87,11 @@ class Pipeline:
         )
         self._owns_http = needs_http and destination.requests_session is None
         self.http: requests.Session | None = None
-        if needs_http:
-            self.http = destination.requests_session or requests.Session()
+        if self._owns_http:
+            self.http = requests.Session()
             self.http.headers["User-Agent"] = USER_AGENT
+        elif needs_http:
+            self.http = destination.requests_session
         self.export = self._export_processor(destination)
         self.provider = TracerProvider(resource=resource, shutdown_on_exit=False)
         self.provider.add_span_processor(self.export)
@@ -93,15 +111,16 @@ class Pipeline:
         if exporter is None:
             if destination.api_key is None or destination.test_mode:
                 return NoExportProcessor(_session_attributes_here)
-            exporter = OTLPSpanExporter(
-                endpoint=destination.server_url + OTLP_PATH,
-                headers={
-                    "Authorization": f"Bearer {destination.api_key}",
-                    "X-Source": destination.source,
-                },
-                timeout=OTLP_TIMEOUT_S,
-                session=self.http,
-            )
+            with _keeping_tls_settings(destination.requests_session):
+                exporter = OTLPSpanExporter(
+                    endpoint=destination.server_url + OTLP_PATH,
+                    headers={
+                        "Authorization": f"Bearer {destination.api_key}",
+                        "X-Source": destination.source,
+                    },
+                    timeout=OTLP_TIMEOUT_S,
+                    session=self.http,
+                )
         elif destination.disable_batch:
             return SyncExportProcessor(_session_attributes_here, exporter, self.counters)
         # disable_batch with the network exporter: export every span at once, but still from the
@@ -166,6 +185,11 @@ class Pipeline:
         return delivered
 
     def reinit_after_fork(self) -> None:
+        if self.http is not None:
+            # The pooled keep-alive sockets belong to the parent: writing on them too would mix
+            # both processes' requests and answers. Drop the child's copies (the parent's
+            # connections stay open); the next request here opens its own connection.
+            self.http.close()
         self.counters = self.counters.copy()
         self.export.reinit_after_fork(self.counters)
         if self.rest is not None:
@@ -232,7 +256,7 @@ def _close_evicted(evicted: list[Pipeline]) -> None:
 def _create(destination: DestinationSettings) -> Pipeline:
     resource = _process_resource()
     pipeline = Pipeline(destination, resource)
-    routing.install_global_router(resource)
+    routing.install_global_router(resource, flush_all)
     return pipeline
 
 
@@ -258,6 +282,12 @@ def _exporter_in_use(closing: Pipeline) -> bool:
         return any(
             p is not closing and p.destination.exporter is exporter for p in _pipelines.values()
         )
+
+
+def current(destination: DestinationSettings) -> Pipeline | None:
+    """The destination's open pipeline, if it has one."""
+    with _lock:
+        return _pipelines.get(destination.key())
 
 
 def all_pipelines() -> list[Pipeline]:

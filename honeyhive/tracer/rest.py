@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -39,6 +40,26 @@ class RestCall:
     method: str
     path: str
     body: dict[str, Any]
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities replaced by None, in nested dicts and lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _encode(body: dict[str, Any]) -> bytes:
+    """Standard JSON: NaN and infinities, which JSON cannot carry (``json.dumps`` writes ``NaN``,
+    and the backend's parser rejects the whole request), become ``null``."""
+    try:
+        return json.dumps(body, default=repr, allow_nan=False).encode()
+    except ValueError:
+        return json.dumps(_finite(body), default=repr, allow_nan=False).encode()
 
 
 def _backoff(attempt: int) -> float:
@@ -160,11 +181,12 @@ class RestSender:
         if thread is not None:
             thread.join(max(0.0, deadline - time.monotonic()))
             if thread.is_alive():
+                # No grace beyond the deadline: at exit, every pipeline shares one deadline. The
+                # worker stops before its next attempt; a request in flight ends by its own
+                # timeout, on a daemon thread.
                 self._abort.set()
                 with self._cond:
                     self._cond.notify_all()
-                # A request in flight finishes by its own timeout; the thread is a daemon.
-                thread.join(0.5)
         with self._cond:
             left = len(self._queue)
             self._queue.clear()
@@ -196,7 +218,7 @@ class RestSender:
 
     def _deliver(self, call: RestCall) -> None:
         url = self._server_url + call.path
-        data = json.dumps(call.body, default=repr).encode()
+        data = _encode(call.body)
         reason = ""
         for attempt in range(MAX_ATTEMPTS):
             if self._abort.is_set():

@@ -11,6 +11,7 @@ application that configured its own provider keeps it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from opentelemetry import trace as trace_api
@@ -31,9 +32,10 @@ _MAX_OPEN_ROUTES: Final = 100_000
 class RoutingProcessor(SpanProcessor):
     """Stamps session attributes at start and hands the span to its tracer's pipeline at end."""
 
-    def __init__(self) -> None:
+    def __init__(self, flush: Callable[[float], bool]) -> None:
         self._routes: dict[int, ExportProcessor] = {}
         self._lock = threading.Lock()
+        self._flush = flush
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         tracer = registry.current_tracer()
@@ -53,6 +55,11 @@ class RoutingProcessor(SpanProcessor):
         if export is not None:
             export.on_end(span)
 
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        # `trace.get_tracer_provider().force_flush()` (serverless handlers, task queues) must
+        # deliver what the routed spans, and the sessions around them, wait in: the pipelines.
+        return self._flush(timeout_millis / 1000)
+
     def open_routes(self) -> int:
         return len(self._routes)
 
@@ -62,15 +69,20 @@ class _Router:
     lock: Final = threading.Lock()
 
 
-def install_global_router(resource: Resource) -> TracerProvider | None:
-    """Make the router the global provider if none is set yet; the router, or None if not ours."""
+def install_global_router(
+    resource: Resource, flush: Callable[[float], bool]
+) -> TracerProvider | None:
+    """Make the router the global provider if none is set yet; the router, or None if not ours.
+
+    ``flush(timeout_s)`` delivers what every pipeline holds: the router's ``force_flush``.
+    """
     with _Router.lock:
         if _Router.provider is not None:
             return _Router.provider
         if not isinstance(trace_api.get_tracer_provider(), trace_api.ProxyTracerProvider):
             return None
         provider = TracerProvider(resource=resource, shutdown_on_exit=False)
-        provider.add_span_processor(RoutingProcessor())
+        provider.add_span_processor(RoutingProcessor(flush))
         trace_api.set_tracer_provider(provider)
         if trace_api.get_tracer_provider() is provider:
             _Router.provider = provider

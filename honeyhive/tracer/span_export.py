@@ -35,6 +35,7 @@ MAX_QUEUE: Final = 8192
 BATCH_SIZE: Final = 512
 SCHEDULE_DELAY_S: Final = 1.0
 UNHEALTHY_GRACE_S: Final = 1.0
+STOP_GRACE_S: Final = 0.5
 
 # Returns the session attributes for a span that has none, from the active (else default) tracer.
 SessionLookup = Callable[[], "dict[str, str] | None"]
@@ -246,14 +247,16 @@ class BatchExportProcessor(StampingProcessor):
             thread = self._thread
         self.begin_close()
         if thread is not None:
-            remaining = max(0.0, deadline - time.monotonic())
+            # The deadline's last STOP_GRACE_S is for an interrupted export to end and count its
+            # batch: closing never outlasts the deadline (at exit, every pipeline shares one).
+            remaining = max(0.0, deadline - STOP_GRACE_S - time.monotonic())
             healthy = self._healthy and not failing
             thread.join(remaining if healthy else min(remaining, UNHEALTHY_GRACE_S))
         if shutdown_exporter:
             # Also interrupts an exporter stuck in its retry loop (the OTLP exporter honours it).
             _shutdown(self._exporter)
         if thread is not None:
-            thread.join(0.5)
+            thread.join(max(0.0, deadline - time.monotonic()))
         with self._cond:
             left = len(self._queue)
             self._queue.clear()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from typing import NoReturn
+
+import requests
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from honeyhive import HoneyHiveTracer, trace
+from honeyhive import HoneyHiveTracer, enrich_session, flush, trace
 
-from .helpers import API_KEY, PROJECT, Tracers, only_span, session_of
+from .helpers import API_KEY, PROJECT, Tracers, only_span, run_python, session_of
 from .loopback import OTLP_TRACES_PATH, LoopbackServer, sdk_side_threads
 
 
@@ -174,3 +178,87 @@ def test_tracers_of_one_destination_share_threads_and_connections(
     assert len(loopback.session_starts()) == 20
     # One connection pool per destination: not one connection per tracer.
     assert len({request.client_port for request in loopback.requests}) <= 5
+
+
+def test_free_enrich_session_with_a_shut_down_tracer_reaches_its_destination(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    # Feedback that arrives after the request: `tracer=` only names credentials and destination,
+    # whether the tracer was ended by `with`, by garbage collection or by shutdown().
+    tracer = tracers.on_wire(loopback, source="staging")
+    tracer.shutdown()  # the destination's last live tracer: its pipeline closes
+    enrich_session(tracer.session_id, feedback={"rating": 5}, tracer=tracer)
+    assert flush(tracer=tracer, timeout_millis=10_000) is True
+    [put] = loopback.enrichments()
+    assert put.headers["authorization"] == f"Bearer {API_KEY}"
+    assert put.json() == {"event_id": tracer.session_id, "feedback": {"rating": 5}}
+
+
+def test_an_applications_requests_session_keeps_its_own_settings(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
+    # 1.7's requests_session= is how applications pass a CA bundle (proxies, on-premise
+    # backends), and the application goes on using the session for itself.
+    session = requests.Session()
+    session.verify = "/etc/ssl/corporate-ca.pem"
+    session.headers["User-Agent"] = "my-app/2.0"
+    tracer = tracers.on_wire(loopback, requests_session=session)
+    with tracer.trace("step"):
+        pass
+    tracer.enrich_session(metadata={"step": "done"})
+    assert tracer.flush(timeout_millis=10_000) is True
+    assert session.verify == "/etc/ssl/corporate-ca.pem"
+    assert session.headers["User-Agent"] == "my-app/2.0"
+    assert [span.name for span in loopback.spans()] == ["step"]
+    assert len(loopback.session_starts()) == len(loopback.enrichments()) == 1
+
+
+GLOBAL_FORCE_FLUSH_SCRIPT = """
+import os
+from opentelemetry import trace as otel_trace
+from honeyhive import HoneyHiveTracer, trace
+tracer = HoneyHiveTracer.init(project="serverless")
+
+@trace(tracer=tracer)
+def handler():
+    with otel_trace.get_tracer("an.instrumentation").start_as_current_span("http.request"):
+        pass
+
+handler()
+tracer.enrich_session(metadata={"invocation": 1})
+flushed = otel_trace.get_tracer_provider().force_flush(10_000)
+print(tracer.session_id, flushed, flush=True)
+os._exit(0)  # as a frozen or killed serverless process: no exit flush
+"""
+
+
+def test_the_global_providers_force_flush_delivers_what_honeyhive_holds(
+    loopback: LoopbackServer,
+) -> None:
+    # Serverless and task-queue instrumentations end each invocation with the global provider's
+    # force_flush(): it must not answer True while the spans still wait in HoneyHive's queues.
+    result = run_python(
+        GLOBAL_FORCE_FLUSH_SCRIPT, env={"HH_API_KEY": API_KEY, "HH_API_URL": loopback.url}
+    )
+    assert result.returncode == 0, result.stderr
+    session_id, flushed = result.stdout.split()
+    assert flushed == "True"
+    assert sorted((s.name, s.session_id) for s in loopback.spans()) == [
+        ("handler", session_id),
+        ("http.request", session_id),
+    ]
+    assert [r.json()["event_id"] for r in loopback.enrichments()] == [session_id]
+
+
+def test_rest_bodies_are_standard_json(loopback: LoopbackServer, tracers: Tracers) -> None:
+    # Python writes NaN and Infinity into JSON by default; a standard parser (the backend's)
+    # rejects the whole request, so one NaN metric used to lose the whole enrichment.
+    def not_json(constant: str) -> NoReturn:
+        raise AssertionError(f"{constant} is not JSON")
+
+    tracer = tracers.on_wire(loopback, inputs={"budget": float("inf")})
+    tracer.enrich_session(metrics={"score": float("nan"), "hits": 3})
+    assert tracer.flush(timeout_millis=10_000) is True
+    start, put = (json.loads(r.body, parse_constant=not_json) for r in loopback.rest_calls())
+    assert start["session"]["inputs"] == {"budget": None}
+    assert put["metrics"] == {"score": None, "hits": 3}
