@@ -17,6 +17,8 @@ __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
 # Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
 # tokenize the file to find its comments.
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
+# A finding can sit on any row of a triple-quoted f-string, not only on a row showing its quotes.
+_TRIPLE_QUOTED_FSTRING = re.compile(r"(?<!\w)(?:[rR]?[fF]|[fF][rR])(?:\"{3}|'{3})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,15 @@ def lint_file(job: FileJob) -> FileOutcome:
         return FileOutcome(job.path)
     text = SourceText(job.source)
     suppressions = Suppressions(text.text, text.lines) if _NOQA.search(job.source) else None
-    # A finding on a row continued with a backslash takes its `noqa` from the statement's end.
+    # A finding on a row continued with a backslash, or in a string spanning rows, takes its `noqa`
+    # from a later row. Tokenizing costs more than parsing: do it only where a comment may be
+    # honoured, or where such a span may hold a finding.
     continued = {}
-    if any(text.line(finding.line).endswith("\\") for finding in findings):
+    if (
+        suppressions is not None
+        or any(_may_continue(text.line(finding.line)) for finding in findings)
+        or _TRIPLE_QUOTED_FSTRING.search(text.text)
+    ):
         continued = continued_rows(text.text)
     diagnostics: list[Diagnostic] = []
     warnings: dict[int, NoqaWarning] = {}
@@ -78,6 +86,10 @@ def lint_file(job: FileJob) -> FileOutcome:
         # A misplaced or invalid file exemption matters only where it failed to suppress.
         warnings.update({w.row: w for w in suppressions.warnings if diagnostics})
     return FileOutcome(job.path, tuple(diagnostics), tuple(sorted(warnings.values(), key=_row)))
+
+
+def _may_continue(line: str) -> bool:
+    return line.endswith("\\") or '"""' in line or "'''" in line
 
 
 def _row(warning: NoqaWarning) -> int:

@@ -42,6 +42,11 @@ INVALID_CODE_SUFFIX = (
 )
 
 
+# Python 3.12+ tokenizes an f-string into parts; 3.11 gives one STRING token.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+
+
 class NoqaError(ValueError):
     """A `noqa` directive that does not parse; it suppresses nothing."""
 
@@ -182,13 +187,16 @@ def _comments(text: str, lines: list[str]) -> list[Comment]:
 
 
 def continued_rows(text: str) -> dict[int, int]:
-    """Rows that end with a backslash continuation, each mapped to the last row of its statement.
+    """Rows whose `# noqa` goes on a later row, each mapped to that row, as ruff maps them.
 
-    ruff (and flake8) expect the `# noqa` of a finding on such a row at the end of the
-    continuation, the only place a comment can go. A backslash continuation is the one place
-    where the tokenizer moves to a later row without a NEWLINE or NL token.
+    A row continued with a backslash takes its comment from the end of the continuation, the only
+    place a comment can go. The rows of a string that spans rows (triple-quoted, or an f-string
+    with a finding in a replacement field) take theirs from the string's last row, where flake8
+    looks too. Spans that share a row merge. A backslash continuation is the one place where the
+    tokenizer moves to a later row without a NEWLINE or NL token.
     """
-    rows: dict[int, int] = {}
+    spans: list[tuple[int, int]] = []
+    fstring_starts: list[int] = []
     previous: tokenize.TokenInfo | None = None
     try:
         for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
@@ -197,16 +205,33 @@ def continued_rows(text: str) -> dict[int, int]:
                 and previous.type not in (tokenize.NEWLINE, tokenize.NL)
                 and token.start[0] > previous.end[0]
             ):
-                last = token.start[0]
-                for row in range(previous.end[0], last):
-                    rows[row] = last
+                spans.append((previous.end[0], token.start[0]))
+            if token.type == _FSTRING_START:
+                fstring_starts.append(token.start[0])
+            elif token.type == _FSTRING_END and fstring_starts:
+                spans.append((fstring_starts.pop(), token.end[0]))
+            elif token.type == tokenize.STRING and _is_read_as_one_row(token.string):
+                spans.append((token.start[0], token.end[0]))
             previous = token
     except (tokenize.TokenError, SyntaxError):
         pass  # the rows found so far still hold
-    # A chain of continued rows ends where its last continuation ends.
-    for row in sorted(rows, reverse=True):
-        rows[row] = rows.get(rows[row], rows[row])
+    rows: dict[int, int] = {}
+    merged: list[list[int]] = []
+    for first, last in sorted(span for span in spans if span[1] > span[0]):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    for first, last in merged:
+        rows.update(dict.fromkeys(range(first, last), last))
     return rows
+
+
+def _is_read_as_one_row(string: str) -> bool:
+    """Whether ruff maps the rows of this string token to its last one: a triple-quoted string or
+    an f-string (a plain string continued with a backslash keeps its rows)."""
+    body = string.lstrip("bBrRuUfF")
+    return "f" in string[: len(string) - len(body)].lower() or body[:3] in ('"""', "'''")
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,8 +188,8 @@ CONTINUED = (
 
 
 def test_continued_rows_map_to_the_end_of_the_statement() -> None:
-    # Rows 2, 4 and 5 end with a backslash; row 7's belongs to a string.
-    assert continued_rows(CONTINUED) == {2: 3, 4: 6, 5: 6}
+    # Rows 2, 4 and 5 end with a backslash; row 7's belongs to a triple-quoted string ending on 8.
+    assert continued_rows(CONTINUED) == {2: 3, 4: 6, 5: 6, 7: 8}
 
 
 @requires_modern_ruff
@@ -206,6 +206,51 @@ def test_continued_rows_agree_with_the_real_ruff(tmp_path: Path) -> None:
     rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
     mapping = continued_rows(CONTINUED)
     assert rows == [(2, 3), (5, 6), (8, 8)]
+    assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
+
+
+# Findings inside strings that span rows, and on a row such a string starts on.
+SPANNING_STRINGS = (
+    "y = 2\n"
+    'x = f"""\n'
+    "{y == None}\n"
+    "{\n"
+    " y == None\n"
+    "}\n"
+    '"""\n'
+    'z = (y == None, """\n'
+    '""", """\n'
+    '""") \\\n'
+    "  + ()\n"
+    'w = (y == None, "a\\\n'
+    'b", f"c\\\n'
+    '")\n'
+)
+
+
+def test_rows_of_a_string_spanning_rows_map_to_its_last_row() -> None:
+    # The f-string spans rows 2-7; touching strings and a backslash chain rows 8-11 together;
+    # a plain string continued with a backslash keeps its rows, an f-string does not (12-14).
+    assert continued_rows(SPANNING_STRINGS) == {
+        **dict.fromkeys(range(2, 7), 7),
+        **dict.fromkeys(range(8, 11), 11),
+        13: 14,
+    }
+
+
+@requires_modern_ruff
+def test_rows_of_strings_spanning_rows_agree_with_the_real_ruff(tmp_path: Path) -> None:
+    (tmp_path / "probe.py").write_text(SPANNING_STRINGS, encoding="utf-8")
+    result = subprocess.run(
+        [str(RUFF), "check", "--isolated", "--no-cache", "--select", "E711", *JSON, "probe.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
+    mapping = continued_rows(SPANNING_STRINGS)
+    assert rows == [(3, 7), (5, 7), (8, 11), (12, 12)]
     assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
 
 
@@ -258,6 +303,21 @@ def test_noqa_of_a_backslash_continuation_is_on_its_last_row(tmp_path: Path) -> 
     write(tmp_path, {"app.py": IMPORT + TRACER + "\n".join(body) + "\n"})
     run = lint("--output-format", "json", cwd=tmp_path)
     assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(5, 6), (11, 11)]
+
+
+def test_noqa_of_a_string_spanning_rows_is_on_its_last_row(tmp_path: Path) -> None:
+    body = [
+        f'a = f"""\n{{{CALL}}}\n"""  # noqa: HH001',  # 3 (on 4): suppressed on 5
+        f'b = ({CALL}, """\n""")  # noqa: HH001',  # 6: suppressed on 7
+        f'c = f"""\n{{{CALL}}}\n"""',  # 8 (on 9): reported, noqa_row 10
+    ]
+    write(tmp_path, {"app.py": IMPORT + TRACER + "\n".join(body) + "\n"})
+    run = lint("--output-format", "json", cwd=tmp_path)
+    assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(9, 10)]
+    # Without any `noqa` in the file, the row to put one on is still the string's last.
+    write(tmp_path, {"app.py": IMPORT + TRACER + body[2] + "\n"})
+    run = lint("--output-format", "json", cwd=tmp_path)
+    assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(4, 5)]
 
 
 @pytest.mark.parametrize(
