@@ -103,6 +103,16 @@ class _Candidates:
                     self.nodes.append((node, scope))
             elif isinstance(node, ast.Import | ast.ImportFrom):
                 self.imports_honeyhive = self.imports_honeyhive or _imports_honeyhive(node)
+            elif (
+                isinstance(node, ast.AnnAssign)
+                and node.value is None
+                and isinstance(node.target, ast.Attribute)
+            ):
+                # `tracer.session_id: str` declares a type and assigns nothing; its receiver (and,
+                # outside functions, its annotation) still runs.
+                parts = [node.target.value, node.annotation]
+                stack.extend((part, scope) for part in parts if spans_a_line(part, self.lines))
+                continue
             for child, child_scope in children_with_scopes(self.module, node, scope):
                 if spans_a_line(child, self.lines):
                     stack.append((child, child_scope))

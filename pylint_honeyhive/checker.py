@@ -84,7 +84,7 @@ class HoneyHiveChecker(BaseChecker):
 
     @only_required_for_messages(HH002.symbol)
     def visit_assignattr(self, node: nodes.AssignAttr) -> None:
-        if node.attrname in SESSION_ATTRIBUTES:
+        if node.attrname in SESSION_ATTRIBUTES and not _declares_only(node):
             answer = self._inference.is_tracer(node.expr)
             self._report(node, HH002, answer, usage=rebind_usage(node.attrname))
 
@@ -131,3 +131,9 @@ class HoneyHiveChecker(BaseChecker):
         if finding is not None:
             args = dict(finding.args)
             self.add_message(rule.symbol, node=node, args=args, confidence=HIGH)
+
+
+def _declares_only(node: nodes.AssignAttr) -> bool:
+    """``tracer.session_id: str``: an annotation without a value assigns nothing."""
+    parent = node.parent
+    return isinstance(parent, nodes.AnnAssign) and parent.target is node and parent.value is None
