@@ -1,7 +1,8 @@
 """File patterns with ruff's semantics (ruff uses the `globset` crate with its defaults).
 
-`*` and `**` match any characters including `/`, `?` one character, `[...]`/`[!...]` a class,
-`{a,b}` alternatives and `\\` escapes the next character. A user pattern is anchored at the
+`*` and `**` match any characters including `/` (and a whole `**/` component matches no
+directory too), `?` one character, `[...]`/`[!...]` a class, `{a,b}` alternatives and `\\`
+escapes the next character. A user pattern is anchored at the
 directory it was written for (the config file's directory, or the current directory for the
 command line); a pattern without `/` also matches a file or directory's basename, so `build`
 excludes every directory called `build`.
@@ -42,9 +43,19 @@ def _translate(pattern: str) -> str:
             index += 2
             continue
         if char == "*":
+            start = index
             while index + 1 < len(pattern) and pattern[index + 1] == "*":
                 index += 1
-            out.append(".*")
+            whole_component = (start == 0 or pattern[start - 1] == "/") and (
+                index + 1 == len(pattern) or pattern[index + 1] == "/"
+            )
+            if index - start == 1 and whole_component and index + 1 < len(pattern):
+                # `**/` matches any directories, or none: `scripts/**/*.py` covers
+                # `scripts/tool.py`, and `**/tool.py` a `tool.py` at the root (globset).
+                out.append("(?:.*/)?")
+                index += 1  # the `/` is part of the optional group
+            else:
+                out.append(".*")
         elif char == "?":
             out.append(".")
         elif char == "[" and (end := _class_end(pattern, index)) != -1:

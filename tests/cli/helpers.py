@@ -20,6 +20,9 @@ def _console_script() -> Path:
 
 
 SCRIPT = _console_script()
+# The real ruff (a dev dependency), which the command's conventions are checked against.
+_RUFF_BESIDE = Path(sys.executable).with_name("ruff")
+RUFF = str(_RUFF_BESIDE) if _RUFF_BESIDE.exists() else shutil.which("ruff")
 
 IMPORT = "from honeyhive import HoneyHiveTracer\n"
 TRACER = "t = HoneyHiveTracer.init()\n"

@@ -11,7 +11,7 @@ import pytest
 
 from flake8_honeyhive.cli.discovery import DEFAULT_EXCLUDES
 from flake8_honeyhive.cli.globs import GlobError, PathPatterns, PatternSpec, compile_glob
-from tests.cli.helpers import HH001_SOURCE, lint, write
+from tests.cli.helpers import HH001_SOURCE, RUFF, lint, write
 
 
 def _shown(*args: str | Path, cwd: Path) -> list[str]:
@@ -29,7 +29,9 @@ def _shown(*args: str | Path, cwd: Path) -> list[str]:
         ("[ab]x", ["ax", "bx"], ["cx"]),
         ("[!ab]x", ["cx"], ["ax"]),
         ("{tests,docs}/*", ["tests/a.py", "docs/x/y"], ["src/a.py"]),
-        ("**/gen_*.py", ["a/b/gen_x.py"], ["gen_x.py"]),
+        ("**/gen_*.py", ["a/b/gen_x.py", "gen_x.py"], ["gen_x.pyi"]),  # `**/`: no directory too
+        ("scripts/**/*.py", ["scripts/t.py", "scripts/x/t.py"], ["scriptsx/t.py"]),
+        ("a/**", ["a/b", "a/b/c.py"], ["a", "ab"]),
         (r"a\*b", ["a*b"], ["axb"]),
         ("a.b", ["a.b"], ["axb"]),
     ],
@@ -38,6 +40,26 @@ def test_glob_semantics(pattern: str, matches: list[str], misses: list[str]) -> 
     regex = compile_glob(pattern)
     assert all(regex.fullmatch(path) for path in matches)
     assert not any(regex.fullmatch(path) for path in misses)
+
+
+@pytest.mark.skipif(RUFF is None, reason="needs ruff")
+@pytest.mark.parametrize(
+    "pattern", ["**/gen_*.py", "scripts/**/*.py", "scripts/**", "*/gen_*.py", "a/**/b/*.py", "gen*"]
+)
+def test_exclude_patterns_select_the_files_ruff_selects(pattern: str, tmp_path: Path) -> None:
+    names = ["gen_x.py", "a/gen_y.py", "a/b/gen_z.py", "a/b/c.py", "a/x/b/d.py", "keep.py"]
+    names += ["scripts/tool.py", "scripts/x/t2.py", "scriptsx/t3.py"]
+    write(tmp_path, dict.fromkeys(names, "x = 1\n"))
+    assert RUFF is not None
+    ruff = subprocess.run(
+        [RUFF, "check", "--isolated", "--show-files", "--extend-exclude", pattern, "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ruffs = sorted(Path(line).relative_to(tmp_path).as_posix() for line in ruff.stdout.split())
+    assert _shown("--extend-exclude", pattern, ".", cwd=tmp_path) == ruffs
 
 
 def test_unclosed_brace_is_an_error() -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from flake8_honeyhive.cli.noqa import (
     parse_file_exemption,
     parse_inline,
 )
-from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
+from tests.cli.helpers import HH001_SOURCE, IMPORT, RUFF, TRACER, lint, write
 
 BLANKET = Directive(None)
 
@@ -118,8 +116,6 @@ def test_directives_suppress_listed_codes_exactly() -> None:
     assert not codes("HH").suppresses("HH001")  # a prefix is not a code, as in ruff
 
 
-_BESIDE = Path(sys.executable).with_name("ruff")
-RUFF = str(_BESIDE) if _BESIDE.exists() else shutil.which("ruff")
 CONCISE = ("--output-format", "concise")
 JSON = ("--output-format", "json")
 
