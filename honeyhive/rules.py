@@ -148,8 +148,9 @@ HH002: Final = Rule(
             "id must stay together. In honeyhive 1.7, `@trace(session_id=...)` did not move the "
             "span to the other session, rebinding `tracer.session_id` split one trace across "
             "sessions, and `create_session()` left the new session attached to the context. Each "
-            "of these scatters data across sessions without an error. At run time the SDK warns "
-            "with `TracerReuseWarning` (HH002), and raises `SingleSessionError` in strict mode."
+            "of these scatters data across sessions without an error. At run time, assigning "
+            "`session_id` or `_session_id` raises `SingleSessionError`; the other forms warn with "
+            "`TracerReuseWarning` (HH002), and raise `SingleSessionError` in strict mode."
         ),
         example=(
             "from honeyhive import HoneyHiveTracer, trace\n"
