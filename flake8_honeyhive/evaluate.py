@@ -16,6 +16,7 @@ from flake8_honeyhive.scopes import (
     Scope,
     last_name,
 )
+from flake8_honeyhive.typing_names import ANY_TYPES, CAST_FUNCTIONS, TYPING_MODULES, WRAPPERS
 from flake8_honeyhive.values import (
     NONE,
     OTHER,
@@ -42,12 +43,11 @@ MOCK_NAMES: Final = frozenset(
     }
 )
 MOCK_MODULES: Final = ("unittest.mock.", "mock.", "pytest_mock.")
-TYPING_MODULES: Final = frozenset({"typing", "typing_extensions"})
-ANY_TYPES: Final = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
-# Qualifiers say how a name is bound, not what it holds: `Final[T]` holds a T, a bare `Final` what
-# it is assigned.
-QUALIFIERS: Final = frozenset({"Final", "ClassVar"})
-BARE_QUALIFIERS: Final = frozenset(f"{m}.{q}" for m in TYPING_MODULES for q in QUALIFIERS)
+# Qualifiers say how a name is bound, not what it holds: `Final[T]` holds a T (see WRAPPERS), a
+# bare `Final` what it is assigned.
+BARE_QUALIFIERS: Final = frozenset(
+    f"{module}.{qualifier}" for module in TYPING_MODULES for qualifier in ("Final", "ClassVar")
+)
 PROPERTY_DECORATORS: Final = frozenset({"property", "cached_property"})
 BUILTIN_NAMES: Final = frozenset(dir(builtins))
 
@@ -125,6 +125,8 @@ class Evaluator:
             )
         if isinstance(expr, ast.Call):
             callee = self.value_of(expr.func, scope, positional=positional)
+            if callee.kind is Kind.IMPORTED and callee.qualname in CAST_FUNCTIONS and expr.args:
+                return self.annotation_value(expr.args[0], scope, positional=positional)
             return self.call_result(callee, expr.func)
         if isinstance(expr, ast.Await):
             return self._awaited(expr.value, scope, positional=positional)
@@ -321,7 +323,7 @@ class Evaluator:
             return join([self.annotation_value(arguments[0], scope, positional=positional), NONE])
         if head == "Union":
             return join([self.annotation_value(a, scope, positional=positional) for a in arguments])
-        if head == "Annotated" or head in QUALIFIERS:
+        if head in WRAPPERS:
             return self.annotation_value(arguments[0], scope, positional=positional)
         return Value(Kind.OBJECT, head)  # a container or another generic: not a tracer itself
 

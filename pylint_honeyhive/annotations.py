@@ -14,16 +14,11 @@ from typing import Any, Final
 
 from astroid import bases, nodes
 
+from flake8_honeyhive.typing_names import ANY_TYPES, CAST_FUNCTIONS, TYPING_MODULES, WRAPPERS
 from pylint_honeyhive.answers import Answer, inferred, join
 
 __all__ = ["DeclaredTypes", "is_annotated_parameter"]
 
-TYPING_MODULES: Final = frozenset({"typing", "typing_extensions"})
-# Annotations that say nothing about what the object is.
-ANY_TYPES: Final = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
-# Forms whose first argument is the declared type itself: metadata and type qualifiers
-# (`tracer: ClassVar[HoneyHiveTracer]`, `TRACER: Final[HoneyHiveTracer] = build()`).
-UNWRAPPED: Final = frozenset({"Annotated", "ClassVar", "Final"})
 # Bounds on nested annotations (`Optional[Union[...]]`) and on chains of plain assignments
 # (`a = b`, `b = await make()`) followed back to a declaration.
 MAX_DEPTH: Final = 8
@@ -65,7 +60,10 @@ class DeclaredTypes:
                         if annotation is not None:
                             yield self.annotation(annotation)
         elif isinstance(expr, nodes.Call):
-            yield from self._returns(expr.func, awaited=False)
+            if expr.args and _is_cast(expr.func):
+                yield self.annotation(expr.args[0])
+            else:
+                yield from self._returns(expr.func, awaited=False)
         elif isinstance(expr, nodes.Await) and isinstance(expr.value, nodes.Call):
             yield from self._returns(expr.value.func, awaited=True)
 
@@ -102,7 +100,7 @@ class DeclaredTypes:
         arguments = list(index.elts) if isinstance(index, nodes.Tuple) else [index]
         if heads in ({"Optional"}, {"Union"}):
             return join(self.annotation(argument, depth + 1) for argument in arguments)
-        if len(heads) == 1 and heads <= UNWRAPPED:
+        if len(heads) == 1 and heads <= WRAPPERS:
             return self.annotation(arguments[0], depth + 1)
         if not heads:
             return Answer.UNKNOWN
@@ -130,6 +128,13 @@ def is_annotated_parameter(expr: Any) -> bool:
         isinstance(assignment.parent, nodes.Arguments)
         and _declared_annotation(assignment) is not None
         for assignment in assignments
+    )
+
+
+def _is_cast(func: Any) -> bool:
+    """Whether ``func`` is ``typing.cast`` (however imported)."""
+    return any(
+        getattr(callee, "qname", lambda: "")() in CAST_FUNCTIONS for callee in inferred(func) or ()
     )
 
 
