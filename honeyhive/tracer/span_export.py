@@ -247,9 +247,11 @@ class BatchExportProcessor(StampingProcessor):
             thread = self._thread
         self.begin_close()
         if thread is not None:
-            # The deadline's last STOP_GRACE_S is for an interrupted export to end and count its
-            # batch: closing never outlasts the deadline (at exit, every pipeline shares one).
-            remaining = max(0.0, deadline - STOP_GRACE_S - time.monotonic())
+            # The deadline's tail (a tenth of it, at most STOP_GRACE_S) is for an interrupted
+            # export to end and count its batch: closing never outlasts the deadline (at exit,
+            # every pipeline shares one), and a short deadline still goes mostly to delivering.
+            grace = min(STOP_GRACE_S, 0.1 * max(0.0, timeout_s))
+            remaining = max(0.0, deadline - grace - time.monotonic())
             healthy = self._healthy and not failing
             thread.join(remaining if healthy else min(remaining, UNHEALTHY_GRACE_S))
         if shutdown_exporter:
