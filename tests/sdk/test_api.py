@@ -72,6 +72,19 @@ def test_wrongly_typed_arguments_are_type_errors_naming_them(tracers: Tracers) -
     with pytest.raises(TypeError, match="timeout_millis must be a number, not str"):
         untyped.flush(timeout_millis="1000")
     assert untyped_tracer.flush(timeout_millis=1000.5)  # a float is a number too
+    with pytest.raises(ValueError, match="timeout_millis must be a number, not NaN"):
+        untyped_tracer.flush(float("nan"))
+
+
+def test_an_unbounded_flush_waits_without_overflowing(tracers: Tracers) -> None:
+    # `inf` (or a huge deadline) must wait, not overflow inside `Condition.wait` or `int()`.
+    for batched in (True, False):
+        tracer, exporter = tracers.in_memory(disable_batch=not batched)
+        with tracer.trace("pending"):
+            pass
+        assert tracer.flush(float("inf")) is True
+        assert tracer.flush(10**30) is True
+        assert [span.name for span in exporter.get_finished_spans()] == ["pending"]
 
 
 def test_arguments_are_keyword_only(tracers: Tracers) -> None:
