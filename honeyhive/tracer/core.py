@@ -684,7 +684,7 @@ class HoneyHiveTracer(LegacySessionMethods):
         elif must_close is not None and pipeline.healthy:
             pipeline.flush(timeout_s, while_healthy=True)
 
-    def flush(self, timeout_millis: int = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
+    def flush(self, timeout_millis: float = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """Deliver what this tracer's destination has queued; False if the deadline came first.
 
         Returns by the deadline even when the backend is down.
@@ -694,11 +694,11 @@ class HoneyHiveTracer(LegacySessionMethods):
             pipeline = pipelines.current(self._settings.destination) or pipeline
         return pipeline.flush(timeout_seconds(timeout_millis))
 
-    def force_flush(self, timeout_millis: int = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
+    def force_flush(self, timeout_millis: float = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """The same as :meth:`flush` (OpenTelemetry's name)."""
         return self.flush(timeout_millis)
 
-    def shutdown(self, timeout_millis: int = DEFAULT_SHUTDOWN_TIMEOUT_MS) -> None:
+    def shutdown(self, timeout_millis: float = DEFAULT_SHUTDOWN_TIMEOUT_MS) -> None:
         """End this session and release its share of the pipeline. The last live tracer of a
         destination closes the pipeline (flush, provider shutdown, worker stop); the others keep
         working. Calling it again does nothing."""

@@ -226,7 +226,7 @@ def enrich_session(
 
 def flush(
     tracer: HoneyHiveTracer | None = None,
-    timeout_millis: int = 30_000,
+    timeout_millis: float = 30_000,
     *,
     tracer_instance: HoneyHiveTracer | None = None,
 ) -> bool:
