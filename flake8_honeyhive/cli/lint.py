@@ -17,8 +17,11 @@ __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
 # Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
 # tokenize the file to find its comments.
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
-# A finding can sit on any row of a triple-quoted f-string, not only on a row showing its quotes.
-_TRIPLE_QUOTED_FSTRING = re.compile(r"(?<!\w)(?:[rR]?[fF]|[fF][rR])(?:\"{3}|'{3})")
+# A finding can sit on any row of an f-string that spans rows, not only on a row showing its
+# quotes: a triple-quoted one, or (Python 3.12+) a single-quoted one whose `{` field a row ends in.
+_MULTILINE_FSTRING = re.compile(
+    r"(?<!\w)(?:[rR]?[fF]|[fF][rR])(?:\"{3}|'{3}|[\"'][^\"'\n]*\{[^}\n]*$)", re.MULTILINE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +59,7 @@ def lint_file(job: FileJob) -> FileOutcome:
     if (
         suppressions is not None
         or any(_may_continue(text.line(finding.line)) for finding in findings)
-        or _TRIPLE_QUOTED_FSTRING.search(text.text)
+        or _MULTILINE_FSTRING.search(text.text)
     ):
         continued = continued_rows(text.text)
     diagnostics: list[Diagnostic] = []

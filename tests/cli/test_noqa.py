@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -312,6 +313,16 @@ def test_noqa_of_a_string_spanning_rows_is_on_its_last_row(tmp_path: Path) -> No
     assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(9, 10)]
     # Without any `noqa` in the file, the row to put one on is still the string's last.
     write(tmp_path, {"app.py": IMPORT + TRACER + body[2] + "\n"})
+    run = lint("--output-format", "json", cwd=tmp_path)
+    assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(4, 5)]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 701 f-strings need Python 3.12")
+def test_noqa_row_of_a_single_quoted_fstring_field_spanning_rows(tmp_path: Path) -> None:
+    # Python 3.12+: a `{...}` field of a single-quoted f-string may span rows; ruff then reads
+    # the `noqa` on the string's last row, in files with or without any `noqa` comment.
+    body = f'print(f"{{\n    {CALL}\n}}")\n'
+    write(tmp_path, {"app.py": IMPORT + TRACER + body})
     run = lint("--output-format", "json", cwd=tmp_path)
     assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(4, 5)]
 
