@@ -71,9 +71,9 @@ def _error(message: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        if arguments[:1] == ["rule"]:
-            return _rule(parse_rule(arguments[1:]))
         index = _subcommand_index(arguments)
+        if arguments[index : index + 1] == ["rule"]:
+            return _rule(parse_rule(arguments[index + 1 :]))  # global options change nothing here
         if arguments[index : index + 1] == ["check"]:
             del arguments[index]
         return _check(parse_check(arguments))

@@ -138,6 +138,9 @@ def test_rule_command(tmp_path: Path) -> None:
     assert (unknown.returncode, unknown.stdout) == (2, "")
     assert "unknown rule code `HH999`" in unknown.stderr
     assert lint("rule", cwd=tmp_path).returncode == 2
+    # ruff's global options may come first here too: `ruff -q rule F401`.
+    quiet = lint("-q", "rule", "HH001", cwd=tmp_path)
+    assert (quiet.returncode, quiet.stdout) == (0, rule_markdown(HH001))
 
 
 def test_stdin(tmp_path: Path) -> None:
