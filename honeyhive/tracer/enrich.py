@@ -56,6 +56,43 @@ def enrich_current_span(
     extra: Mapping[str, Any],
 ) -> bool:
     """The body of both ``enrich_span`` forms; True if something was enriched or queued."""
+    # Enriching runs in the middle of user code: whatever the data (a key or an id whose `__str__`
+    # fails, a mapping that cannot be iterated), it never raises.
+    try:
+        return _enrich_current_span(
+            tracer,
+            attributes=attributes,
+            metadata=metadata,
+            metrics=metrics,
+            feedback=feedback,
+            inputs=inputs,
+            outputs=outputs,
+            config=config,
+            user_properties=user_properties,
+            error=error,
+            event_id=event_id,
+            extra=extra,
+        )
+    except Exception as problem:
+        logger.warning("HoneyHive: enrich_span() skipped: %s", type(problem).__name__)
+        return False
+
+
+def _enrich_current_span(
+    tracer: HoneyHiveTracer | None,
+    *,
+    attributes: Mapping[str, Any] | None,
+    metadata: Mapping[str, Any] | None,
+    metrics: Mapping[str, Any] | None,
+    feedback: Mapping[str, Any] | None,
+    inputs: Mapping[str, Any] | None,
+    outputs: Mapping[str, Any] | None,
+    config: Mapping[str, Any] | None,
+    user_properties: Mapping[str, Any] | None,
+    error: str | None,
+    event_id: str | None,
+    extra: Mapping[str, Any],
+) -> bool:
     if event_id is not None:
         # 1.7: with an event id, update that event through the REST API instead of the span.
         try:

@@ -358,6 +358,9 @@ def test_enrichment_and_tracing_never_raise_on_awkward_values(tracers: Tracers) 
         assert enrich_span(**not_dicts)
         assert enrich_span(metadata={"loop": looped}, attributes="note")  # type: ignore[arg-type]
         assert enrich_span(metadata={"broken": BrokenRepr()})
+        # Data that cannot even be named: skipped with a log line, never raised.
+        assert not enrich_span(metadata={BrokenRepr(): 1})  # type: ignore[dict-item]
+        assert not enrich_span(event_id=BrokenRepr(), metadata={"a": 1})  # type: ignore[arg-type]
         return request
 
     broken = BrokenRepr()
