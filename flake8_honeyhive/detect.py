@@ -108,8 +108,9 @@ class _Candidates:
                 and node.value is None
                 and isinstance(node.target, ast.Attribute)
             ):
-                # `tracer.session_id: str` declares a type and assigns nothing; its receiver (and,
-                # outside functions, its annotation) still runs.
+                # `tracer.session_id: str` declares a type and assigns nothing; its receiver still
+                # runs, and its annotation does outside functions (walking it inside one too costs
+                # nothing that matters: annotations rarely call anything).
                 parts = [node.target.value, node.annotation]
                 stack.extend((part, scope) for part in parts if spans_a_line(part, self.lines))
                 continue
