@@ -8,8 +8,18 @@ from collections.abc import Iterator
 
 import pytest
 
+from honeyhive.tracer import pipeline
+
 from .helpers import HH_ENV_VARS, LogCapture, Tracers
 from .loopback import LoopbackServer, closed_port_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_pipelines_while_output_is_captured() -> Iterator[None]:
+    """What the interpreter's exit would do (deliver or drop what tests left queued), done while
+    pytest still captures output: its log lines would otherwise hit closed capture streams."""
+    yield
+    pipeline.close_all(1.0)
 
 
 @pytest.fixture(autouse=True)
