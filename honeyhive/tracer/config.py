@@ -6,10 +6,7 @@ Precedence for every setting: an explicit argument (not ``None``), then a 1.7 co
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -199,19 +196,6 @@ def _flag(name: str, value: object, env: str | None, default: bool) -> bool:
         if from_env is not None:
             return from_env
     return default
-
-
-def timeout_seconds(timeout_millis: object) -> float:
-    """A ``timeout_millis`` argument in seconds; a ``TypeError`` naming it if it is not a number.
-
-    Capped at what ``threading`` can wait (``inf`` would overflow inside ``Condition.wait``).
-    """
-    if isinstance(timeout_millis, bool) or not isinstance(timeout_millis, numbers.Real):
-        raise TypeError(f"timeout_millis must be a number, not {type(timeout_millis).__name__}")
-    seconds = float(timeout_millis) / 1000
-    if math.isnan(seconds):
-        raise ValueError("timeout_millis must be a number, not NaN")
-    return min(seconds, threading.TIMEOUT_MAX)
 
 
 def optional_mapping(name: str, value: object) -> Mapping[str, Any] | None:

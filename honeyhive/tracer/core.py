@@ -45,11 +45,11 @@ from honeyhive.tracer.config import (
     optional_text,
     read_config_objects,
     resolve_settings,
-    timeout_seconds,
 )
 from honeyhive.tracer.enrich import enrich_current_span
 from honeyhive.tracer.legacy import LegacySessionMethods, new_or_given_session_id
 from honeyhive.tracer.stats import DeliveryStats
+from honeyhive.tracer.waiting import timeout_seconds
 from honeyhive.tracer.wrapping import TraceScope
 
 __all__ = ["HoneyHiveTracer", "TracerOptions"]

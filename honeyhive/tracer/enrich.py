@@ -29,8 +29,9 @@ from honeyhive.tracer.attributes import (
     flatten,
     to_attribute,
 )
-from honeyhive.tracer.config import normalize_session_id, resolve_settings, timeout_seconds
+from honeyhive.tracer.config import normalize_session_id, resolve_settings
 from honeyhive.tracer.rest import RestCall
+from honeyhive.tracer.waiting import timeout_seconds
 
 if TYPE_CHECKING:
     from honeyhive.tracer.core import HoneyHiveTracer

@@ -21,6 +21,7 @@ from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerPro
 
 from honeyhive.tracer import registry
 from honeyhive.tracer.attributes import SESSION_ID
+from honeyhive.tracer.waiting import timeout_seconds
 
 if TYPE_CHECKING:
     from honeyhive.tracer.span_export import ExportProcessor
@@ -58,7 +59,7 @@ class RoutingProcessor(SpanProcessor):
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         # `trace.get_tracer_provider().force_flush()` (serverless handlers, task queues) must
         # deliver what the routed spans, and the sessions around them, wait in: the pipelines.
-        return self._flush(timeout_millis / 1000)
+        return self._flush(timeout_seconds(timeout_millis))
 
     def open_routes(self) -> int:
         return len(self._routes)

@@ -27,7 +27,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from honeyhive.tracer.attributes import SESSION_ID
 from honeyhive.tracer.stats import Counters, RateLimitedLog
-from honeyhive.tracer.waiting import GiveUp, wait_until
+from honeyhive.tracer.waiting import GiveUp, timeout_seconds, wait_until
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -132,7 +132,7 @@ class SyncExportProcessor(StampingProcessor):
         return True
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self.flush(timeout_millis / 1000)
+        return self.flush(timeout_seconds(timeout_millis))
 
 
 class BatchExportProcessor(StampingProcessor):
@@ -218,7 +218,7 @@ class BatchExportProcessor(StampingProcessor):
             return wait_until(self._cond, lambda: self._done >= target, timeout_s, give_up)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self.flush(timeout_millis / 1000)
+        return self.flush(timeout_seconds(timeout_millis))
 
     def shutdown(self) -> None:
         self.close(5.0)

@@ -1,7 +1,10 @@
-"""Waiting on a worker's condition with a deadline, and optionally a reason to stop early."""
+"""Deadlines: user-given timeouts in seconds, and waiting on a worker's condition until one
+(optionally stopping early)."""
 
 from __future__ import annotations
 
+import math
+import numbers
 import threading
 import time
 from collections.abc import Callable
@@ -32,3 +35,19 @@ def wait_until(
             return False
         cond.wait(min(remaining, GIVE_UP_CHECK_S))
     return True
+
+
+def timeout_seconds(timeout_millis: object) -> float:
+    """A ``timeout_millis`` argument in seconds; a ``TypeError`` naming it if it is not a number.
+
+    Capped at what ``threading`` can wait (``inf`` would overflow inside ``Condition.wait``).
+    """
+    if isinstance(timeout_millis, bool) or not isinstance(timeout_millis, numbers.Real):
+        raise TypeError(f"timeout_millis must be a number, not {type(timeout_millis).__name__}")
+    try:
+        seconds = float(timeout_millis) / 1000
+    except OverflowError:  # an int beyond a float's range: as good as unbounded
+        seconds = -math.inf if timeout_millis < 0 else math.inf
+    if math.isnan(seconds):
+        raise ValueError("timeout_millis must be a number, not NaN")
+    return min(seconds, threading.TIMEOUT_MAX)
