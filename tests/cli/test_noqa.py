@@ -321,10 +321,11 @@ def test_noqa_of_a_string_spanning_rows_is_on_its_last_row(tmp_path: Path) -> No
 def test_noqa_row_of_a_single_quoted_fstring_field_spanning_rows(tmp_path: Path) -> None:
     # Python 3.12+: a `{...}` field of a single-quoted f-string may span rows; ruff then reads
     # the `noqa` on the string's last row, in files with or without any `noqa` comment.
-    body = f'print(f"{{\n    {CALL}\n}}")\n'
-    write(tmp_path, {"app.py": IMPORT + TRACER + body})
-    run = lint("--output-format", "json", cwd=tmp_path)
-    assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(4, 5)]
+    for prefix in ("", "{'a'}"):  # quotes may come before the field
+        body = f'print(f"{prefix}{{\n    {CALL}\n}}")\n'
+        write(tmp_path, {"app.py": IMPORT + TRACER + body})
+        run = lint("--output-format", "json", cwd=tmp_path)
+        assert [(d["location"]["row"], d["noqa_row"]) for d in run.json()] == [(4, 5)], prefix
 
 
 @pytest.mark.parametrize(
