@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, ParamSpec
 
 from opentelemetry import trace as trace_api
 from opentelemetry.util.types import AttributeValue
@@ -40,7 +40,26 @@ __all__ = ["enrich_session", "enrich_span", "flush"]
 
 logger: Final = logging.getLogger("honeyhive")
 
+_P = ParamSpec("_P")
 
+
+def _never_raises(enrich: Callable[_P, bool]) -> Callable[_P, bool]:
+    """Enriching runs in the middle of user code: whatever the data (a key or an id whose
+    ``__str__`` fails, a mapping that cannot be iterated, a non-dict for ``PUT /events``), the
+    call is skipped with a log line and never raises."""
+
+    @functools.wraps(enrich)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> bool:
+        try:
+            return enrich(*args, **kwargs)
+        except Exception as problem:
+            logger.warning("HoneyHive: enrich_span() skipped: %s", to_attribute(problem))
+            return False
+
+    return guarded
+
+
+@_never_raises
 def enrich_current_span(
     tracer: HoneyHiveTracer | None,
     *,
@@ -57,59 +76,18 @@ def enrich_current_span(
     extra: Mapping[str, Any],
 ) -> bool:
     """The body of both ``enrich_span`` forms; True if something was enriched or queued."""
-    # Enriching runs in the middle of user code: whatever the data (a key or an id whose `__str__`
-    # fails, a mapping that cannot be iterated), it never raises.
-    try:
-        return _enrich_current_span(
-            tracer,
-            attributes=attributes,
-            metadata=metadata,
-            metrics=metrics,
-            feedback=feedback,
+    if event_id is not None:
+        # 1.7: with an event id, update that event through the REST API instead of the span.
+        call = events.event_update(
+            str(event_id),
+            metadata={**(attributes or {}), **(metadata or {}), **extra},
             inputs=inputs,
             outputs=outputs,
             config=config,
+            feedback=feedback,
+            metrics=metrics,
             user_properties=user_properties,
-            error=error,
-            event_id=event_id,
-            extra=extra,
         )
-    except Exception as problem:
-        logger.warning("HoneyHive: enrich_span() skipped: %s", type(problem).__name__)
-        return False
-
-
-def _enrich_current_span(
-    tracer: HoneyHiveTracer | None,
-    *,
-    attributes: Mapping[str, Any] | None,
-    metadata: Mapping[str, Any] | None,
-    metrics: Mapping[str, Any] | None,
-    feedback: Mapping[str, Any] | None,
-    inputs: Mapping[str, Any] | None,
-    outputs: Mapping[str, Any] | None,
-    config: Mapping[str, Any] | None,
-    user_properties: Mapping[str, Any] | None,
-    error: str | None,
-    event_id: str | None,
-    extra: Mapping[str, Any],
-) -> bool:
-    if event_id is not None:
-        # 1.7: with an event id, update that event through the REST API instead of the span.
-        try:
-            call = events.event_update(
-                str(event_id),
-                metadata={**(attributes or {}), **(metadata or {}), **extra},
-                inputs=inputs,
-                outputs=outputs,
-                config=config,
-                feedback=feedback,
-                metrics=metrics,
-                user_properties=user_properties,
-            )
-        except TypeError as problem:  # PUT /events takes dicts; enriching never raises
-            logger.warning("HoneyHive: enrich_span(event_id=...) not sent: %s", problem)
-            return False
         return call is not None and _send(tracer, call, "enrich_span(event_id=...)")
     values: dict[str, AttributeValue] = {}
     # 1.7's order: plain `attributes`, then unknown keywords, go to metadata and win conflicts.
