@@ -189,23 +189,6 @@ def test_continued_rows_map_to_the_end_of_the_statement() -> None:
     assert continued_rows(CONTINUED) == {2: 3, 4: 6, 5: 6, 7: 8}
 
 
-@requires_modern_ruff
-def test_continued_rows_agree_with_the_real_ruff(tmp_path: Path) -> None:
-    """ruff's `noqa_row` of each E711 in CONTINUED is where our mapping looks for the comment."""
-    (tmp_path / "probe.py").write_text(CONTINUED, encoding="utf-8")
-    result = subprocess.run(
-        [str(RUFF), "check", "--isolated", "--no-cache", "--select", "E711", *JSON, "probe.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
-    mapping = continued_rows(CONTINUED)
-    assert rows == [(2, 3), (5, 6), (8, 8)]
-    assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
-
-
 # Findings inside strings that span rows, and on a row such a string starts on.
 SPANNING_STRINGS = (
     "y = 2\n"
@@ -236,8 +219,19 @@ def test_rows_of_a_string_spanning_rows_map_to_its_last_row() -> None:
 
 
 @requires_modern_ruff
-def test_rows_of_strings_spanning_rows_agree_with_the_real_ruff(tmp_path: Path) -> None:
-    (tmp_path / "probe.py").write_text(SPANNING_STRINGS, encoding="utf-8")
+@pytest.mark.parametrize(
+    ("source", "ruff_rows"),
+    [
+        (CONTINUED, [(2, 3), (5, 6), (8, 8)]),
+        (SPANNING_STRINGS, [(3, 7), (5, 7), (8, 11), (12, 12)]),
+    ],
+    ids=["continuations", "spanning-strings"],
+)
+def test_continued_rows_agree_with_the_real_ruff(
+    source: str, ruff_rows: list[tuple[int, int]], tmp_path: Path
+) -> None:
+    """ruff's `noqa_row` of each E711 in `source` is where our mapping looks for the comment."""
+    (tmp_path / "probe.py").write_text(source, encoding="utf-8")
     result = subprocess.run(
         [str(RUFF), "check", "--isolated", "--no-cache", "--select", "E711", *JSON, "probe.py"],
         cwd=tmp_path,
@@ -246,8 +240,8 @@ def test_rows_of_strings_spanning_rows_agree_with_the_real_ruff(tmp_path: Path) 
         check=False,
     )
     rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
-    mapping = continued_rows(SPANNING_STRINGS)
-    assert rows == [(3, 7), (5, 7), (8, 11), (12, 12)]
+    mapping = continued_rows(source)
+    assert rows == ruff_rows
     assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
 
 
