@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from flake8_honeyhive.cli.globs import bracket_class
+
 __all__ = ["IgnoreRules", "is_repository_root", "rules_for_directory"]
 
 GITIGNORE = ".gitignore"
@@ -50,11 +52,7 @@ def _translate(glob: str) -> str:
         elif char == "?":
             out.append("[^/]")
         elif char == "[" and (end := glob.find("]", index + 2)) != -1:
-            body = glob[index + 1 : end]
-            negate = body[:1] in ("!", "^")
-            members = body[1:] if negate else body
-            members = members.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
-            out.append(f"(?!/)[{'^' if negate else ''}{members}]")
+            out.append("(?!/)" + bracket_class(glob[index + 1 : end]))  # never matches `/`
             index = end
         else:
             out.append(re.escape(char))

@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["GlobError", "PathPatterns", "PatternSpec", "PerFileIgnore", "compile_glob"]
+__all__ = [
+    "GlobError",
+    "PathPatterns",
+    "PatternSpec",
+    "PerFileIgnore",
+    "bracket_class",
+    "compile_glob",
+]
 
 
 class GlobError(ValueError):
@@ -30,6 +37,14 @@ def _class_end(pattern: str, start: int) -> int:
     if index < len(pattern) and pattern[index] == "]":
         index += 1  # a leading `]` is a literal member
     return pattern.find("]", index)
+
+
+def bracket_class(body: str) -> str:
+    """The regex for a glob's `[body]`: `!` or `^` first negates it, the rest are members."""
+    negate = body[:1] in ("!", "^")
+    members = body[1:] if negate else body
+    escaped = members.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
+    return f"[{'^' if negate else ''}{escaped}]"
 
 
 def _translate(pattern: str) -> str:
@@ -59,11 +74,7 @@ def _translate(pattern: str) -> str:
         elif char == "?":
             out.append(".")
         elif char == "[" and (end := _class_end(pattern, index)) != -1:
-            body = pattern[index + 1 : end]
-            negate = body[:1] in ("!", "^")
-            members = body[1:] if negate else body
-            escaped = members.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
-            out.append(f"[{'^' if negate else ''}{escaped}]")
+            out.append(bracket_class(pattern[index + 1 : end]))
             index = end
         elif char == "{":
             depth += 1
