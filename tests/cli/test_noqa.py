@@ -135,17 +135,23 @@ requires_modern_ruff = pytest.mark.skipif(
 _RUFF_REPORTED_ROW = re.compile(r"^[^:]+:(\d+):\d+: F401 ", re.MULTILINE)
 
 
-def _ruff_reported_rows(source: str, directory: Path) -> set[int]:
+def _ruff_output(source: str, directory: Path, *options: str) -> str:
+    """What `ruff check OPTIONS` prints for `source`, written to `directory`/probe.py."""
     (directory / "probe.py").write_text(source, encoding="utf-8")
     result = subprocess.run(
-        [str(RUFF), "check", "--isolated", "--no-cache", "--select", "F401", *CONCISE, "probe.py"],
+        [str(RUFF), "check", "--isolated", "--no-cache", *options, "probe.py"],
         cwd=directory,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode in (0, 1), result.stderr
-    return {int(row) for row in _RUFF_REPORTED_ROW.findall(result.stdout)}
+    return result.stdout
+
+
+def _ruff_reported_rows(source: str, directory: Path) -> set[int]:
+    output = _ruff_output(source, directory, "--select", "F401", *CONCISE)
+    return {int(row) for row in _RUFF_REPORTED_ROW.findall(output)}
 
 
 @requires_modern_ruff
@@ -231,15 +237,8 @@ def test_continued_rows_agree_with_the_real_ruff(
     source: str, ruff_rows: list[tuple[int, int]], tmp_path: Path
 ) -> None:
     """ruff's `noqa_row` of each E711 in `source` is where our mapping looks for the comment."""
-    (tmp_path / "probe.py").write_text(source, encoding="utf-8")
-    result = subprocess.run(
-        [str(RUFF), "check", "--isolated", "--no-cache", "--select", "E711", *JSON, "probe.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(result.stdout)]
+    output = _ruff_output(source, tmp_path, "--select", "E711", *JSON)
+    rows = [(d["location"]["row"], d["noqa_row"]) for d in json.loads(output)]
     mapping = continued_rows(source)
     assert rows == ruff_rows
     assert rows == [(row, mapping.get(row, row)) for row, _ in rows]
