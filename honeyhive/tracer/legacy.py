@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from honeyhive.rules import legacy_method_usage
-from honeyhive.tracer import checks, registry
+from honeyhive.tracer import attribution, checks, registry
 from honeyhive.tracer.config import TracerSettings, normalize_session_id, optional_mapping
 
 if TYPE_CHECKING:
@@ -27,6 +27,12 @@ __all__ = ["LegacySessionMethods"]
 def new_or_given_session_id(session_id: object) -> str:
     """A fresh ``uuid4``, or the given id in canonical form (``ValueError`` if not a UUID)."""
     return str(uuid.uuid4()) if session_id is None else normalize_session_id(session_id)
+
+
+def _activate(tracer: HoneyHiveTracer) -> None:
+    """Active in the current context from now on (1.7 never detached), claiming the trace here."""
+    registry.ACTIVE.set(tracer)
+    attribution.claim_here(tracer)
 
 
 class LegacySessionMethods:
@@ -95,7 +101,7 @@ class LegacySessionMethods:
             source=source,
             skip_api_call=skip_api_call,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid
 
     async def acreate_session(  # noqa: PLR0917  (1.7's positional signature)
@@ -120,7 +126,7 @@ class LegacySessionMethods:
             source=source,
             skip_api_call=skip_api_call,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid
 
     def with_session(
@@ -177,5 +183,5 @@ class LegacySessionMethods:
             source=None,
             skip_api_call=False,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid

@@ -36,7 +36,9 @@ from honeyhive.tracer.attributes import (
     SCALAR_TYPES,
     namespaced,
     to_attribute,
+    within_limit,
 )
+from honeyhive.tracer.attribution import claim_here
 from honeyhive.tracer.config import optional_mapping
 
 if TYPE_CHECKING:
@@ -227,9 +229,13 @@ def _call_attributes(
 
 
 def _start(
-    tracer: HoneyHiveTracer, name: str, attributes: Mapping[str, AttributeValue]
+    tracer: HoneyHiveTracer, name: str, attributes: dict[str, AttributeValue]
 ) -> tuple[Span, Context]:
     """Start a span in the tracer's session; the context to attach while its code runs."""
+    if _ACTIVE.get() is not tracer:  # becoming active inside a trace claims it
+        claim_here(tracer)
+    if len(attributes) > tracer._attribute_room:
+        attributes = within_limit(attributes, tracer._attribute_room)
     # 1.7's link_carrier: a remote parent for the tracer's root spans.
     parent = tracer._link_context
     if parent is not None and trace_api.get_current_span().get_span_context().is_valid:
@@ -258,7 +264,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         async def async_generator_wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 async for item in func(*args, **kwargs):
                     yield item
                 return
@@ -306,7 +312,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         async def coroutine_wrapper(*args: Any, **kwargs: Any) -> Any:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return await func(*args, **kwargs)
             span, context = _start(
                 tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
@@ -334,7 +340,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         def generator_wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return (yield from func(*args, **kwargs))
             span, context = _start(
                 tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
@@ -382,7 +388,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
     # The plain function is the hot path: resolution, inputs and span start are inlined here
     # (each helper call would cost more than its work); the other kinds use the helpers above.
     get_active, set_active, reset_active = _ACTIVE.get, _ACTIVE.set, _ACTIVE.reset
-    default_tracer = registry.default_tracer
+    unlinked = registry.unlinked
     positional_keys, scalars, convert = inputs.positional_keys, SCALAR_TYPES, to_attribute
     add_more, needs_more = inputs.more_adder(), inputs.needs_more
 
@@ -390,9 +396,9 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         active = get_active()
         if explicit is None:
-            tracer = active if active is not None else default_tracer()
+            tracer = active if active is not None else unlinked()
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return func(*args, **kwargs)
         elif active is None or active is explicit or active._origin is not explicit:
             tracer = explicit
@@ -404,6 +410,10 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 attributes[key] = value if type(value) in scalars else convert(value)
         if kwargs or needs_more:
             add_more(attributes, args, kwargs)
+        if len(attributes) > tracer._attribute_room:
+            attributes = within_limit(attributes, tracer._attribute_room)
+        if active is not tracer:  # becoming active inside a trace claims it
+            claim_here(tracer)
         parent = tracer._link_context
         if parent is not None and trace_api.get_current_span().get_span_context().is_valid:
             parent = None
@@ -451,6 +461,7 @@ class TraceScope:
     def __enter__(self) -> Span:
         tracer = registry.resolve(self._spec.tracer)
         if tracer is None:  # unreachable for a bound scope: its tracer exists
+            registry.unrouted_call(self._name or "tracer.trace()")
             return trace_api.INVALID_SPAN
         name = self._name or self._spec.event_name or "trace"
         attributes = {**tracer._session_attrs, **self._spec.static_attributes(name)}
