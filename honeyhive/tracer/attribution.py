@@ -9,11 +9,14 @@ gets a session only through context, never by guessing between tracers:
    a request's server span, which starts before the request's tracer exists and ends after it,
    lands in that tracer's session;
 3. else the fallback tracer: the only live tracer, if it is not scoped to a block or a request
-   (see :mod:`.registry`).
+   (see :mod:`.registry`); but not yet for a span of a request's trace (rooted in a SERVER or
+   CONSUMER span), which waits for the request's own tracer to claim it.
 
 A span decided by none of these when it ends waits in its segment (bounded) for a claim, and goes
 to the claimer then. When its segment's last span ends unclaimed, it goes to the fallback tracer if
-there is one; otherwise it is not sent: it is counted (``spans_unrouted``) and logged, rate-limited.
+there is one; otherwise it is not sent: it is counted (``spans_unrouted``) and logged: once, as
+information, for a trace that no tracer claimed (a health check), and as a warning, rate-limited,
+for a span started outside any trace and any tracer's context (a thread that lost its context).
 """
 
 from __future__ import annotations
@@ -61,11 +64,12 @@ class _Ended(NamedTuple):
 
 
 class _Segment:
-    __slots__ = ("claimer", "entry", "open", "pending")
+    __slots__ = ("claimer", "entry", "open", "orphan", "pending")
 
-    def __init__(self, entry: bool) -> None:
+    def __init__(self, *, entry: bool, orphan: bool) -> None:
         self.claimer: HoneyHiveTracer | None = None
-        self.entry = entry
+        self.entry = entry  # rooted in a unit of work from outside (a request, a message)
+        self.orphan = orphan  # rooted in a span with no parent at all: started outside any trace
         self.open = 0
         self.pending: list[_Ended] = []
 
@@ -96,7 +100,7 @@ class _Table:
         self.unclaimed = 0
         self.pending = 0
         self.unrouted_log = RateLimitedLog()
-        self.unclaimed_request_logged = False
+        self.unclaimed_trace_logged = False
 
 
 _table: Final = _Table()
@@ -124,12 +128,14 @@ def span_started(span: Span, sink: SpanSink | None) -> HoneyHiveTracer | None:
             if known is not None:
                 segment = known.segment
         if segment is None:
-            segment = _Segment(entry=span.kind in _ENTRY_KINDS)
+            segment = _Segment(entry=span.kind in _ENTRY_KINDS, orphan=parent is None)
             _table.unclaimed += 1
         segment.open += 1
         tracer = active
         if tracer is None:
-            tracer = segment.claimer or fallback
+            # A request's trace waits for its own tracer to claim it: the fallback only gets it
+            # if none does by its end.
+            tracer = segment.claimer or (None if segment.entry else fallback)
         elif segment.claimer is None:
             released = _claim_locked(segment, tracer)
         _table.spans[span.context.span_id] = _OpenSpan(segment, tracer, sink, keeps_session)
@@ -168,10 +174,10 @@ def span_ended(span: ReadableSpan) -> bool:
         fallback = registry.fallback_tracer()
         if fallback is not None:
             deliver.extend((held, fallback) for held in unrouted)
-        elif segment.entry and segment.open == 0:
-            _count_unclaimed_request(len(unrouted))
-        else:
+        elif segment.orphan and not segment.entry:
             _count_unrouted(len(unrouted))
+        else:
+            _count_unclaimed_trace(len(unrouted))
     _deliver(deliver)
     return True
 
@@ -274,26 +280,29 @@ def _deliver(spans: Delivery) -> None:
 
 
 def _count_unrouted(count: int) -> None:
+    """Spans started outside any trace and any tracer's context while no tracer could be the
+    fallback: code whose context was lost (a thread that did not get it)."""
     PROCESS_COUNTERS.add("spans_unrouted", count)
     _table.unrouted_log.warning(
         "HoneyHive: %d span(s) belonged to no session and were not sent: they started outside "
-        "every tracer's context, in a trace no active tracer claimed, while several tracers (or "
-        "only scoped ones) were live. Make the tracer active where they run (with tracer:, or "
-        "tracer= on the decorator; threads: contextvars.copy_context().run)",
+        "every trace and tracer's context while several tracers (or only scoped ones) were live. "
+        "Make the tracer active where they run (with tracer:, or tracer= on the decorator; "
+        "threads: contextvars.copy_context().run)",
         count,
     )
 
 
-def _count_unclaimed_request(count: int) -> None:
-    """A request (or message) whose handling made no tracer active: a health check, say. Normal
-    in a server, so said once, not warned about."""
+def _count_unclaimed_trace(count: int) -> None:
+    """Spans of a trace in which no tracer became active: a request that creates none (a health
+    check, say). Normal in a server, so said once, not warned about."""
     PROCESS_COUNTERS.add("spans_unrouted", count)
-    if _table.unclaimed_request_logged:
+    if _table.unclaimed_trace_logged:
         return
-    _table.unclaimed_request_logged = True
+    _table.unclaimed_trace_logged = True
     logger.info(
-        "HoneyHive: requests whose handling makes no tracer active (a health check, say) are "
-        "not sent; their spans are counted in spans_unrouted. Said once per process"
+        "HoneyHive: spans of traces in which no tracer becomes active (a request that creates "
+        "none, such as a health check) are not sent; they are counted in spans_unrouted. Said "
+        "once per process"
     )
 
 

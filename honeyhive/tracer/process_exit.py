@@ -8,8 +8,10 @@ main thread:
   installs a handler that delivers what is queued (at most ``EXIT_FLUSH_TIMEOUT_S``, as at exit),
   then restores the default action and re-raises the signal: the process ends as it would have;
 - if the handler is uvicorn's (uvicorn shuts down gracefully, then restores the previous action and
-  re-raises SIGTERM, so ``atexit`` never runs), the SDK wraps it: uvicorn's handler runs first,
-  unchanged, and the SDK delivers once uvicorn's event loop has ended, after the last request;
+  re-raises SIGTERM from inside its event loop, so ``atexit`` never runs), the SDK wraps it:
+  uvicorn's handler runs first, unchanged; SIGTERM is then held (blocked in the main thread), so
+  that uvicorn's re-raise waits until the loop has ended; there, after the last request, the SDK
+  delivers and releases it, and the process ends by SIGTERM as uvicorn meant;
 - any other handler belongs to the application and is left alone: call ``honeyhive.shutdown()``
   from its shutdown hook (gunicorn's ``worker_exit``, a FastAPI lifespan).
 
@@ -56,31 +58,36 @@ def watch_sigterm() -> None:
     current = signal.getsignal(signal.SIGTERM)
     if current is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _deliver_then_die)
-    elif callable(current) and _is_uvicorns(current):
+    elif callable(current) and _is_uvicorns(current) and hasattr(signal, "pthread_sigmask"):
         signal.signal(signal.SIGTERM, _around_uvicorn(current))
     else:
         logger.debug("HoneyHive: SIGTERM has the application's own handler; left alone")
 
 
 def deliver_before_exit(reason: str, timeout_s: float = pipelines.EXIT_FLUSH_TIMEOUT_S) -> bool:
-    """Close every pipeline (delivering what is queued until the deadline); log the outcome."""
-    counters = [pipeline.counters for pipeline in pipelines.all_pipelines()]
+    """Close every pipeline, delivering what is queued until the deadline; say what this process
+    never delivered. Returns whether everything was delivered."""
+    closing = pipelines.all_pipelines()
+    if not closing:  # nothing was ever traced, or a shutdown hook already delivered it all
+        logger.debug("HoneyHive: %s: nothing to deliver", reason)
+        return True
+    counters = [pipeline.counters for pipeline in closing]
     before = process_stats(counters)
-    delivered = pipelines.close_all(timeout_s)
+    left_nothing = pipelines.close_all(timeout_s)
     after = process_stats(counters)
-    lost_spans = after.spans_dropped - before.spans_dropped
-    lost_events = after.events_dropped - before.events_dropped
-    if delivered:
+    if left_nothing and after.spans_dropped == 0 and after.events_dropped == 0:
         logger.info("HoneyHive: %s: delivered everything queued", reason)
-    else:
-        logger.warning(
-            "HoneyHive: %s: %d span(s) and %d session event(s) could not be delivered "
-            "(counted in stats as dropped)",
-            reason,
-            lost_spans,
-            lost_events,
-        )
-    return delivered
+        return True
+    logger.warning(
+        "HoneyHive: %s: %d span(s) and %d session event(s) were never delivered by this process "
+        "(%d and %d of them at shutdown); see delivery_stats() and the lines above",
+        reason,
+        after.spans_dropped,
+        after.events_dropped,
+        after.spans_dropped - before.spans_dropped,
+        after.events_dropped - before.events_dropped,
+    )
+    return False
 
 
 def _deliver_then_die(signum: int, frame: FrameType | None) -> None:
@@ -105,25 +112,30 @@ def _is_uvicorns(handler: object) -> bool:
 def _around_uvicorn(server_handler: SignalHandler) -> SignalHandler:
     def handle(signum: int, frame: FrameType | None) -> None:
         server_handler(signum, frame)
-        _deliver_when_loop_ends()
+        if _deliver_when_loop_ends():
+            # uvicorn re-raises the signal once it has shut down, still inside its loop: held
+            # until the loop has ended and the SDK has delivered (see _at_loop_end).
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signum})
 
     return handle
 
 
-def _deliver_when_loop_ends() -> None:
-    """Arm delivery for the end of the running loop (after uvicorn's graceful shutdown)."""
+def _deliver_when_loop_ends() -> bool:
+    """Arm delivery for the end of the running loop (after uvicorn's graceful shutdown); whether
+    it is armed."""
     import asyncio  # noqa: PLC0415  (uvicorn has loaded it; nothing else here needs it)
 
     if _State.loop_end_hook is not None:
-        return
+        return True
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # no loop in this thread after all: deliver now, as well as we can
         deliver_before_exit("SIGTERM")
-        return
+        return False
     hook = _at_loop_end()
     _State.loop_end_hook = hook
     loop.call_soon_threadsafe(_start, loop, hook)
+    return True
 
 
 def _start(loop: asyncio.AbstractEventLoop, hook: AsyncIterator[None]) -> None:
@@ -139,7 +151,11 @@ async def _at_loop_end() -> AsyncIterator[None]:
     try:
         yield
     finally:
-        deliver_before_exit("SIGTERM (after uvicorn's shutdown)")
+        try:
+            deliver_before_exit("SIGTERM (after uvicorn's shutdown)")
+        finally:
+            # The held SIGTERM, if uvicorn re-raised it, now ends the process as it meant to.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def shutdown(timeout_millis: float = pipelines.EXIT_FLUSH_TIMEOUT_S * 1000) -> bool:

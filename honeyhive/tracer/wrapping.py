@@ -228,11 +228,27 @@ def _call_attributes(
     return attributes
 
 
+def end_in_session(span: Span, tracer: HoneyHiveTracer) -> None:
+    """End the span, with its session stamped again if OpenTelemetry's attribute limit evicted
+    anything (application code can add attributes past it): the session's go first, being the
+    oldest."""
+    if getattr(span, "dropped_attributes", 0):
+        span.set_attributes(tracer._session_attrs)
+    span.end()
+
+
 def _start(
-    tracer: HoneyHiveTracer, name: str, attributes: dict[str, AttributeValue]
+    tracer: HoneyHiveTracer,
+    name: str,
+    attributes: dict[str, AttributeValue],
+    *,
+    explicit: bool,
 ) -> tuple[Span, Context]:
-    """Start a span in the tracer's session; the context to attach while its code runs."""
-    if _ACTIVE.get() is not tracer:  # becoming active inside a trace claims it
+    """Start a span in the tracer's session; the context to attach while its code runs.
+
+    ``explicit``: the tracer was given (``tracer=``, ``tracer.trace``), not resolved here.
+    """
+    if explicit and _ACTIVE.get() is not tracer:  # made active inside a trace: it claims it
         claim_here(tracer)
     if len(attributes) > tracer._attribute_room:
         attributes = within_limit(attributes, tracer._attribute_room)
@@ -269,7 +285,10 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                     yield item
                 return
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             stream = func(*args, **kwargs)
             sent: Any = None
@@ -302,7 +321,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 record_failure(span, error)
                 raise
             finally:
-                span.end()
+                end_in_session(span, tracer)
 
         return async_generator_wrapper
 
@@ -315,7 +334,10 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 registry.unrouted_call(name)
                 return await func(*args, **kwargs)
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             token, active = attach(context), _ACTIVE.set(tracer)
             try:
@@ -330,7 +352,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
             finally:
                 _ACTIVE.reset(active)
                 detach(token)
-                span.end()
+                end_in_session(span, tracer)
 
         return coroutine_wrapper
 
@@ -343,7 +365,10 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 registry.unrouted_call(name)
                 return (yield from func(*args, **kwargs))
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             stream = func(*args, **kwargs)
             sent: Any = None
@@ -380,7 +405,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 record_failure(span, error)
                 raise
             finally:
-                span.end()
+                end_in_session(span, tracer)
             return result
 
         return generator_wrapper
@@ -412,7 +437,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
             add_more(attributes, args, kwargs)
         if len(attributes) > tracer._attribute_room:
             attributes = within_limit(attributes, tracer._attribute_room)
-        if active is not tracer:  # becoming active inside a trace claims it
+        if explicit is not None and active is not tracer:  # made active inside a trace: claims it
             claim_here(tracer)
         parent = tracer._link_context
         if parent is not None and trace_api.get_current_span().get_span_context().is_valid:
@@ -427,17 +452,21 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 reset_active(active_token)
             detach(token)
             record_failure(span, error)
-            span.end()
+            end_in_session(span, tracer)
             raise
         if active_token is not None:
             reset_active(active_token)
         detach(token)
         if capture_result and result is not None:
             span.set_attribute(RESULT, result if type(result) in scalars else convert(result))
-        span.end()
+        end_in_session(span, tracer)
         return result
 
     return wrapper
+
+
+# What entering a TraceScope opened: the span, the context tokens, and the span's tracer.
+_Opened = tuple[Span, Token[Context], Token["HoneyHiveTracer | None"], "HoneyHiveTracer"]
 
 
 class TraceScope:
@@ -448,7 +477,7 @@ class TraceScope:
     def __init__(self, spec: TraceSpec, name: str | None) -> None:
         self._spec = spec
         self._name = name
-        self._open: list[tuple[Span, Token[Context], Token[HoneyHiveTracer | None]]] = []
+        self._open: list[_Opened] = []
 
     def __repr__(self) -> str:
         return f"TraceScope(name={self._name or self._spec.event_name!r})"
@@ -465,8 +494,8 @@ class TraceScope:
             return trace_api.INVALID_SPAN
         name = self._name or self._spec.event_name or "trace"
         attributes = {**tracer._session_attrs, **self._spec.static_attributes(name)}
-        span, context = _start(tracer, name, attributes)
-        self._open.append((span, attach(context), _ACTIVE.set(tracer)))
+        span, context = _start(tracer, name, attributes, explicit=self._spec.tracer is not None)
+        self._open.append((span, attach(context), _ACTIVE.set(tracer), tracer))
         return span
 
     def __exit__(
@@ -479,14 +508,14 @@ class TraceScope:
             return
         entry = self._entered_here()
         self._open.remove(entry)
-        span, token, active = entry
+        span, token, active, tracer = entry
         _ACTIVE.reset(active)
         detach(token)
         if exc is not None:
             record_failure(span, exc)
-        span.end()
+        end_in_session(span, tracer)
 
-    def _entered_here(self) -> tuple[Span, Token[Context], Token[HoneyHiveTracer | None]]:
+    def _entered_here(self) -> _Opened:
         """The entry this context opened: one scope object may be entered by several threads or
         tasks at once, and they exit in any order. Its span is the current one here."""
         current = trace_api.get_current_span()

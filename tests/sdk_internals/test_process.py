@@ -92,6 +92,12 @@ def test_code_outside_every_tracer_goes_only_to_a_sole_unscoped_tracer() -> None
 
         script = new()
         work("alone")                 # the only live tracer, not scoped: it gets the call
+        library = script.provider.get_tracer("some.instrumentation")
+        def instrumented():  # an instrumentation's span outside any context: the same
+            library.start_span("library", attributes={"honeyhive_inputs.step": "lib"}).end()
+        thread = threading.Thread(target=instrumented)
+        thread.start()
+        thread.join()
         other = new()
         work("two live")              # which one? neither: not traced, counted
         other.shutdown()
@@ -109,6 +115,7 @@ def test_code_outside_every_tracer_goes_only_to_a_sole_unscoped_tracer() -> None
     )
     assert report["sessions"] == {
         "alone": report["script"],
+        "lib": report["script"],
         "alone again": report["script"],
         "inside the block": report["scoped"],
     }
