@@ -22,7 +22,6 @@ import concurrent.futures
 import contextlib
 import contextvars
 import dataclasses
-import logging
 import os
 import statistics
 import threading
@@ -37,6 +36,7 @@ from pydantic import BaseModel
 
 import honeyhive
 from honeyhive import HoneyHiveTracer
+from tests.server.sdk_log import show_sdk_log_lines
 
 MODE = os.environ.get("APP_TRACED", "1")
 TRACED = MODE == "1"
@@ -48,11 +48,7 @@ LIFESPAN_SHUTDOWN = os.environ.get("APP_LIFESPAN_SHUTDOWN") == "1"
 MODEL = "gpt-loopback"
 LAG_PROBE_S = 0.005
 
-if os.environ.get("APP_LOG_HONEYHIVE") == "1":  # the SDK's own lines, INFO and up, on stderr
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
-    logging.getLogger("honeyhive").addHandler(_handler)
-    logging.getLogger("honeyhive").setLevel(logging.INFO)
+show_sdk_log_lines()
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 

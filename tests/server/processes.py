@@ -94,3 +94,20 @@ def uvicorn(env: dict[str, str], *options: str) -> ServerProcess:
     """``uvicorn tests.server.app:app`` on an inherited socket, one worker, as users run it."""
     command = [sys.executable, "-m", "uvicorn", APP, "--fd", "{fd}", "--no-access-log", *options]
     return ServerProcess(command, env)
+
+
+def gunicorn(env: dict[str, str], *options: str) -> ServerProcess:
+    """``gunicorn`` with sync workers serving ``tests/server/wsgi_app.py`` on an inherited socket,
+    with the documented ``worker_exit`` hook (``tests/server/gunicorn_conf.py``)."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        "fd://{fd}",
+        "--config",
+        "python:tests.server.gunicorn_conf",
+        *options,
+        "tests.server.wsgi_app:application",
+    ]
+    return ServerProcess(command, env)
