@@ -206,6 +206,9 @@ def claimer_here() -> HoneyHiveTracer | None:
     return None if opened is None else opened.segment.claimer
 
 
+registry.set_claim_lookup(claimer_here)
+
+
 def in_request_here() -> bool:
     """Whether the current span belongs to a segment that came from outside (a request)."""
     if not _table.spans:

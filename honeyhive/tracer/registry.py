@@ -18,6 +18,7 @@ import itertools
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Final
 
@@ -119,11 +120,22 @@ def resolve(explicit: HoneyHiveTracer | None) -> HoneyHiveTracer | None:
     return explicit
 
 
+def _no_claims() -> HoneyHiveTracer | None:
+    return None
+
+
+class _Claims:
+    # Step 3's lookup: :mod:`.attribution` registers it when it loads (it imports this module).
+    lookup: Callable[[], HoneyHiveTracer | None] = _no_claims
+
+
+def set_claim_lookup(lookup: Callable[[], HoneyHiveTracer | None]) -> None:
+    _Claims.lookup = lookup
+
+
 def unlinked() -> HoneyHiveTracer | None:
     """Steps 3 and 4, for code running outside any active tracer."""
-    from honeyhive.tracer.attribution import claimer_here  # noqa: PLC0415  (import cycle)
-
-    claimer = claimer_here()
+    claimer = _Claims.lookup()
     return claimer if claimer is not None else fallback_tracer()
 
 
