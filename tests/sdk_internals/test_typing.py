@@ -1,4 +1,5 @@
-"""The typed API: mypy flags exactly the deprecated ``session_id`` calls, and nothing else."""
+"""The typed API: mypy flags exactly the deprecated calls (``session_id=`` and the legacy session
+methods), and nothing else."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from honeyhive.rules import FORM_KEYWORD, HH001, HH002, override_usage
+from honeyhive.rules import FORM_KEYWORD, HH001, HH002, legacy_method_usage, override_usage
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,6 +79,17 @@ def calls() -> None:
         span.set_attribute("k", 1)
     session: str = tracer.session_id
     print(session)
+
+
+def legacy() -> None:
+    tracer.create_session(session_name="other")  # HH002 legacy create_session
+    tracer.session_start()  # HH002 legacy session_start
+    with tracer.with_session() as session_id:  # HH002 legacy with_session
+        print(session_id)
+
+
+async def legacy_async() -> str:
+    return await tracer.acreate_session()  # HH002 legacy acreate_session
 """
 
 MYPY_LINE = re.compile(r"^sample\.py:(\d+): error: (.*)  \[(\S+)\]$")
@@ -115,6 +127,9 @@ def test_mypy_reports_exactly_the_deprecated_calls(tmp_path: Path) -> None:
     for number, line in enumerate(lines, start=1):
         if "# HH001" in line:
             expected[number] = HH001.text(form=FORM_KEYWORD)
+        elif "# HH002 legacy " in line:
+            method = line.split("# HH002 legacy ", 1)[1]
+            expected[number] = HH002.text(usage=legacy_method_usage(method))
         elif "# HH002" in line:
             callee = line.split("# HH002 ", 1)[1]
             expected[number] = HH002.text(usage=override_usage(callee))
