@@ -15,9 +15,7 @@ from typing import Final
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_matching, spans_a_line
-from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes, last_name
-from flake8_honeyhive.values import Kind, Verdict
-from honeyhive.rules import (
+from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     ENRICH_SESSION,
     FORM_DICT_UNPACK,
@@ -36,6 +34,8 @@ from honeyhive.rules import (
     override_usage,
     rebind_usage,
 )
+from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes, last_name
+from flake8_honeyhive.values import Kind, Verdict
 
 # `acreate_session` and `_session_id` contain shorter tokens: the shortest spelling suffices.
 _TOKENS: Final = sorted(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from honeyhive.rules import RULE_TOKENS
+from flake8_honeyhive.rules import RULE_TOKENS
 
 _TOKENS_TEXT: Final = re.compile("|".join(sorted(RULE_TOKENS)))
 _TOKENS_BYTES: Final = re.compile("|".join(sorted(RULE_TOKENS)).encode())

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _rule(arguments: RuleArguments) -> int:
     from flake8_honeyhive.cli.explain import all_rules, explain_json, explain_text  # noqa: PLC0415
-    from honeyhive.rules import RULES  # noqa: PLC0415
+    from flake8_honeyhive.rules import RULES  # noqa: PLC0415
 
     if arguments.all:
         rules = all_rules()

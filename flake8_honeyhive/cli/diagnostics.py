@@ -12,7 +12,7 @@ import tokenize
 from functools import cached_property
 from typing import NamedTuple
 
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = [
     "INTERNAL_ERROR",

@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
-from honeyhive import __version__
 
 __all__ = [
     "PROG",

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from honeyhive import __version__
-from honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
+from flake8_honeyhive import __version__
+from flake8_honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

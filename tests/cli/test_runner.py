@@ -10,7 +10,7 @@ import pytest
 
 from flake8_honeyhive.cli import runner
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER
 
 EVERY_RULE = frozenset(RULES)

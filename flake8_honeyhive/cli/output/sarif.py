@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.explain import PROJECT_URL, rule_markdown
 from flake8_honeyhive.cli.output import Report
-from honeyhive import __version__
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "sarif"]
 
