@@ -46,7 +46,7 @@ class Run:
         return self.stdout.splitlines()
 
 
-def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> Run:
+def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> Run:
     """Run `honeyhive-lint ARGS` in `cwd` and capture everything."""
     completed = subprocess.run(
         [str(SCRIPT), *map(str, args)],
@@ -54,7 +54,7 @@ def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> Run:
         input=stdin if stdin is not None else b"",
         capture_output=True,
         check=False,
-        timeout=120,
+        timeout=timeout,
     )
     return Run(
         completed.returncode,
