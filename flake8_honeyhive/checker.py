@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import warnings
 
 from flake8_honeyhive.detect import find_violations
 from flake8_honeyhive.findings import Finding
@@ -30,7 +31,10 @@ def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding
     collecting = gc.isenabled()
     gc.disable()  # building a tree makes no reference cycles: collections meanwhile are pure cost
     try:
-        tree = ast.parse(source, filename=filename)
+        with warnings.catch_warnings():
+            # `"\d"` and the like: the compiler's business, not a finding; never print them.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename=filename)
     except RecursionError:
         raise SyntaxError("too deeply nested for Python's parser", (filename, 1, 0, None)) from None
     finally:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
+from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.prefilter import could_have_findings
 
 __all__ = ["PARALLEL_MIN_BYTES", "RunResult", "available_cores", "check_files", "check_jobs"]
@@ -80,7 +81,7 @@ def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = 
             result.parallel_workers = workers
             return result
         # A worker died (killed, out of memory): check everything here instead.
-        print("warning: a worker process died; checking serially", file=sys.stderr)
+        warn("a worker process died; checking serially")
     result.outcomes.extend(lint_file(job) for job in pending)
     return result
 

@@ -43,7 +43,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _artifact_location(report: Report, path: str) -> dict[str, str]:
-    shown = report.display_path(path)
+    shown = report.relative_path(path)
     if shown != path or not os.path.isabs(path):
         # surrogateescape: a file name that is not UTF-8 keeps its original bytes.
         uri = quote(shown.replace(os.sep, "/"), errors="surrogateescape")
