@@ -20,6 +20,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 # ruff's global options, which may also come before the subcommand (`ruff -q check src`).
@@ -58,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(parse_check(arguments))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BaseException as stop:
+        runner = sys.modules.get("flake8_honeyhive.cli.runner")  # loaded if workers ran
+        if runner is not None and isinstance(stop, runner.Terminated):
+            return EXIT_TERMINATED  # SIGTERM while workers ran: they are ended
+        raise
     except OutputError as failure:
         return _error(str(failure))
     finally:

@@ -14,13 +14,24 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
 from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.prefilter import could_have_findings
 
-__all__ = ["PARALLEL_MIN_BYTES", "RunResult", "available_cores", "check_files", "check_jobs"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+__all__ = [
+    "PARALLEL_MIN_BYTES",
+    "RunResult",
+    "Terminated",
+    "available_cores",
+    "check_files",
+    "check_jobs",
+]
 
 # Below this much source to parse, starting worker processes costs more than it saves. Measured on
 # 2 cores: a pool costs ~20 ms to start and stop, plus pickling the sources and results, and the
@@ -74,7 +85,8 @@ def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = 
     """Check files already read; `jobs` forces the number of workers (1: serial)."""
     result.sources.update((job.path, job.source) for job in pending)
     workers = jobs if jobs is not None else _workers_for(pending)
-    if workers > 1 and len(pending) > 1:
+    workers = min(workers, len(pending))  # `--jobs 64` for 3 files starts 3 processes
+    if workers > 1:
         outcomes = _check_in_pool(pending, workers)
         if outcomes is not None:
             result.outcomes.extend(outcomes)
@@ -105,9 +117,36 @@ def _chunks(pending: Sequence[FileJob], count: int) -> list[list[FileJob]]:
     return chunks
 
 
-def _ignore_interrupts() -> None:
-    """In workers: Ctrl-C is the main process's to handle, without a traceback per worker."""
+def _start_worker(parent: int) -> None:
+    """In each worker, first: it must never outlive the command, nor keep its output open.
+
+    Ctrl-C is the main process's to handle (it ends the workers), without a traceback per worker.
+    If the main process is killed (SIGKILL, or SIGTERM before it can end them), the kernel kills
+    the worker too (Linux). And the worker lets go of stdout and stderr, so that a pipe such as
+    `honeyhive-lint | tee log` ends when the main process does: results travel by the pool's
+    own pipes.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for descriptor in (1, 2):
+        os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform != "linux":
+        return  # pragma: no cover
+    import ctypes  # noqa: PLC0415
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover (no libc to ask)
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _check_in_pool(pending: Sequence[FileJob], workers: int) -> list[FileOutcome] | None:
@@ -118,15 +157,35 @@ def _check_in_pool(pending: Sequence[FileJob], workers: int) -> list[FileOutcome
 
     # fork is the cheapest start on Linux, and safe here: no threads run yet.
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(workers, context, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(),))
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         chunks = _chunks(pending, workers * CHUNKS_PER_WORKER)
         outcomes = [outcome for chunk in pool.map(lint_chunk, chunks) for outcome in chunk]
     except BrokenProcessPool:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         return None
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # Ctrl-C, SIGTERM: end the workers now, not after their chunks
+        _stop(pool)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     pool.shutdown()
     return outcomes
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived while workers ran: they are ended, then the command exits."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to end running workers; `_processes` has held them, by pid,
+    # since Python 3.2.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
