@@ -15,6 +15,7 @@ from typing import Final
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_matching, spans_a_line
+from flake8_honeyhive.prefilter import as_identifiers_read
 from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     ENRICH_SESSION,
@@ -50,8 +51,9 @@ _DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATO
 
 
 def hot_lines(source: str | bytes) -> list[int]:
-    """Sorted numbers of the lines that mention a rule token or ``honeyhive``."""
-    return lines_matching(source, _HOT_TEXT, _HOT_BYTES)
+    """Sorted numbers of the lines that mention a rule token or ``honeyhive``, as Python reads
+    identifiers (NFKC: fullwidth letters spell the same names)."""
+    return lines_matching(as_identifiers_read(source), _HOT_TEXT, _HOT_BYTES)
 
 
 def _module_info(tree: ast.Module, source: str | bytes) -> ModuleInfo:
@@ -77,10 +79,34 @@ def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
             try:
                 findings.extend(rules.check(node, scope))
             except RecursionError:
-                continue  # a receiver nested beyond Python's stack: nothing written by hand
+                # A name bound through hundreds of aliases (`t2 = t1`, `t3 = t2`, ...): resolve
+                # the bindings in source order first, so that each finds the one before it
+                # already known, then ask again.
+                _resolve_in_order(rules.evaluator, scope)
+                try:
+                    findings.extend(rules.check(node, scope))
+                except RecursionError:
+                    continue  # a receiver nested beyond Python's stack: nothing written by hand
         return sorted(findings)
     finally:
         module.release()
+
+
+def _resolve_in_order(evaluator: Evaluator, scope: Scope) -> None:
+    """Resolve every binding of ``scope`` and the scopes around it, outermost first, each scope's
+    in source order; every value is cached by its binding."""
+    chain: list[Scope] = []
+    current: Scope | None = scope
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    for each in reversed(chain):
+        bindings = [binding for group in each.table().values() for binding in group]
+        for binding in sorted(bindings, key=lambda binding: binding.pos):
+            try:
+                binding.value(evaluator)
+            except RecursionError:
+                continue
 
 
 class _Candidates:

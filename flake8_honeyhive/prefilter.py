@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 from flake8_honeyhive.rules import RULE_TOKENS
@@ -16,6 +17,28 @@ def could_have_findings(source: str | bytes) -> bool:
 
     Most files in a real repository never mention honeyhive; for them this is one substring search.
     """
+    if _mentions_tokens(source):
+        return True
+    # Python reads identifiers NFKC-normalised: fullwidth `enrich_session` is `enrich_session`.
+    return not source.isascii() and _mentions_tokens(as_identifiers_read(source))
+
+
+def _mentions_tokens(source: str | bytes) -> bool:
     if isinstance(source, bytes):
         return b"honeyhive" in source and _TOKENS_BYTES.search(source) is not None
     return "honeyhive" in source and _TOKENS_TEXT.search(source) is not None
+
+
+def as_identifiers_read(source: str | bytes) -> str | bytes:
+    """The source with every character as Python reads it in identifiers (NFKC), line for line.
+
+    Unchanged when it is ASCII or already normalised; other text is decoded as UTF-8, the default
+    source encoding (a file in another encoding loses nothing: its fullwidth letters would not
+    decode to rule tokens in UTF-8 either way, and the parser decides).
+    """
+    if source.isascii():
+        return source
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
+    if unicodedata.is_normalized("NFKC", text):
+        return source
+    return unicodedata.normalize("NFKC", text)
