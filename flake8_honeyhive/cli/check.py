@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Protocol
 
+from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import ConfigError
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.discovery import DiscoveryOptions, discover
@@ -62,7 +63,13 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
     if arguments.show_files:
         out.write("".join(f"{path}\n" for path in files))
         return EXIT_OK
-    result = check_files(files, settings.enabled_for, jobs=arguments.jobs)
+    cache = None
+    if not arguments.no_cache:
+        directory = arguments.cache_dir or os.path.join(settings.project_root, DEFAULT_CACHE_DIR)
+        cache = Cache.load(os.path.abspath(directory))
+    result = check_files(files, settings.enabled_for, jobs=arguments.jobs, cache=cache)
+    if cache is not None and (failure := cache.save()) and not arguments.quiet:
+        warn(failure)
     if read_stdin:
         _check_stdin(arguments.stdin_filename, settings, result)
     elif not files and not arguments.quiet:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
 from flake8_honeyhive.cli.streams import warn
@@ -62,10 +63,16 @@ def check_files(
     enabled_for: Callable[[str], frozenset[str]],
     *,
     jobs: int | None = None,
+    cache: Cache | None = None,
 ) -> RunResult:
-    """Read, pre-filter and check `paths`; `enabled_for` gives each file's enabled rule codes."""
+    """Read, pre-filter and check `paths`; `enabled_for` gives each file's enabled rule codes.
+
+    With a `cache`, a file checked before with the same content and rules is not checked again,
+    and the outcomes of the others are put in it.
+    """
     result = RunResult()
     pending: list[FileJob] = []
+    keys: dict[str, bytes] = {}
     for path in paths:
         enabled = enabled_for(path)
         if not enabled:
@@ -76,9 +83,23 @@ def check_files(
         except OSError as error:
             result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
             continue
-        if could_have_findings(source):
-            pending.append(FileJob(path, source, enabled))
-    return check_jobs(pending, result, jobs=jobs)
+        if not could_have_findings(source):
+            continue
+        if cache is not None:
+            key = keys[path] = digest(source)
+            cached = cache.get(path, key, enabled)
+            if cached is not None:
+                result.outcomes.append(cached)
+                result.sources[path] = source
+                continue
+        pending.append(FileJob(path, source, enabled))
+    check_jobs(pending, result, jobs=jobs)
+    if cache is not None:
+        checked = {job.path: job.enabled for job in pending}
+        for outcome in result.outcomes:
+            if outcome.path in checked:
+                cache.put(outcome, keys[outcome.path], checked[outcome.path])
+    return result
 
 
 def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = None) -> RunResult:
