@@ -34,13 +34,15 @@ def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding
     # again as it grows (two thirds of the time on a large file).
     gc.disable()
     try:
-        with warnings.catch_warnings():
-            # `"\d"` and the like: the compiler's business, not a finding; never print them.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source, filename=filename)
+        try:
+            with warnings.catch_warnings():
+                # `"\d"` and the like: the compiler's business, not a finding; never print them.
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source, filename=filename)
+        except RecursionError:
+            where = (filename, 1, 0, None)
+            raise SyntaxError("too deeply nested for Python's parser", where) from None
         return find_violations(tree, source)
-    except RecursionError:
-        raise SyntaxError("too deeply nested for Python's parser", (filename, 1, 0, None)) from None
     finally:
         if collecting:
             gc.enable()
