@@ -59,13 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(parse_check(arguments))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except OutputError as failure:
+        return _error(str(failure))
     except BaseException as stop:
         runner = sys.modules.get("flake8_honeyhive.cli.runner")  # loaded if workers ran
         if runner is not None and isinstance(stop, runner.Terminated):
             return EXIT_TERMINATED  # SIGTERM while workers ran: they are ended
         raise
-    except OutputError as failure:
-        return _error(str(failure))
     finally:
         flush_at_exit()  # argparse's --help and --version write without flushing
 
