@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Final
 
 from flake8_honeyhive.rules import RULE_TOKENS
 
-_TOKENS_TEXT: Final = re.compile("|".join(sorted(RULE_TOKENS)))
-_TOKENS_BYTES: Final = re.compile("|".join(sorted(RULE_TOKENS)).encode())
+# Substring tests, many times faster than a regular expression of alternatives.
+_TOKENS_TEXT: Final = tuple(sorted(RULE_TOKENS))
+_TOKENS_BYTES: Final = tuple(token.encode() for token in _TOKENS_TEXT)
 
 
 def could_have_findings(source: str | bytes) -> bool:
@@ -25,8 +25,8 @@ def could_have_findings(source: str | bytes) -> bool:
 
 def _mentions_tokens(source: str | bytes) -> bool:
     if isinstance(source, bytes):
-        return b"honeyhive" in source and _TOKENS_BYTES.search(source) is not None
-    return "honeyhive" in source and _TOKENS_TEXT.search(source) is not None
+        return b"honeyhive" in source and any(token in source for token in _TOKENS_BYTES)
+    return "honeyhive" in source and any(token in source for token in _TOKENS_TEXT)
 
 
 def as_identifiers_read(source: str | bytes) -> str | bytes:

@@ -37,6 +37,7 @@ _SCOPE_NODES: Final = (
     ast.DictComp,
     ast.GeneratorExp,
 )
+SCOPE_NODE_TYPES: Final = frozenset(_SCOPE_NODES)  # for walks that test `type(node) in ...`
 
 
 class Binding:
