@@ -3,8 +3,9 @@
 The main process reads each file and runs the engine's byte-level pre-filter, which rejects most
 files of a real repository in microseconds. Only the files that survive are parsed. When they add
 up to more than PARALLEL_MIN_BYTES, they are checked in a process pool, one worker per available
-core, in chunks; otherwise in this process, without starting any other. Results are the same
-either way: each file's outcome is computed independently and sorted afterwards.
+core, in chunks; otherwise in this process, without starting any other. The pool starts as soon as
+that much has been read, and gets chunks while the main process reads the rest. Results are the
+same either way: each file's outcome is computed independently and sorted afterwards.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.prefilter import could_have_findings
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future
 
 __all__ = [
     "PARALLEL_MIN_BYTES",
@@ -36,11 +37,14 @@ __all__ = [
 
 # Below this much source to parse, starting worker processes costs more than it saves. Measured on
 # 2 cores: a pool costs ~20 ms to start and stop, plus pickling the sources and results, and the
-# engine checks dense HoneyHive code at ~2.5 MB/s per core: 512 KB take ~200 ms serially and
-# ~130 ms on two cores. (On a machine busy with other work the gain shrinks; see --jobs.)
+# engine checks dense HoneyHive code at ~10 MB/s per core: 512 KB take ~50 ms serially and ~25 ms
+# on two cores once the workers run. (On a machine busy with other work the gain shrinks; see
+# --jobs.)
 PARALLEL_MIN_BYTES = 512 * 1024
 # Chunks per worker: enough to balance uneven files, few enough to keep messaging cheap.
 CHUNKS_PER_WORKER = 4
+# While files are still being read, a chunk goes to the pool each time this much has accumulated.
+STREAM_CHUNK_BYTES = 256 * 1024
 
 
 @dataclass
@@ -71,31 +75,35 @@ def check_files(
     and the outcomes of the others are put in it.
     """
     result = RunResult()
-    pending: list[FileJob] = []
     keys: dict[str, bytes] = {}
-    for path in paths:
-        enabled = enabled_for(path)
-        if not enabled:
-            continue
-        try:
-            with open(path, "rb") as handle:
-                source = handle.read()
-        except OSError as error:
-            result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
-            continue
-        if not could_have_findings(source):
-            continue
-        if cache is not None:
-            key = keys[path] = digest(source)
-            cached = cache.get(path, key, enabled)
-            if cached is not None:
-                result.outcomes.append(cached)
-                result.sources[path] = source
+    stream = _Stream(result, jobs)
+    try:
+        for path in paths:
+            enabled = enabled_for(path)
+            if not enabled:
                 continue
-        pending.append(FileJob(path, source, enabled))
-    check_jobs(pending, result, jobs=jobs)
+            try:
+                with open(path, "rb") as handle:
+                    source = handle.read()
+            except OSError as error:
+                result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
+                continue
+            if not could_have_findings(source):
+                continue
+            if cache is not None:
+                key = keys[path] = digest(source)
+                cached = cache.get(path, key, enabled)
+                if cached is not None:
+                    result.outcomes.append(cached)
+                    result.sources[path] = source
+                    continue
+            stream.add(FileJob(path, source, enabled))
+        stream.finish()
+    except BaseException:  # Ctrl-C, SIGTERM: end the workers now
+        stream.stop()
+        raise
     if cache is not None:
-        checked = {job.path: job.enabled for job in pending}
+        checked = {job.path: job.enabled for job in stream.jobs}
         for outcome in result.outcomes:
             if outcome.path in checked:
                 cache.put(outcome, keys[outcome.path], checked[outcome.path])
@@ -108,7 +116,14 @@ def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = 
     workers = jobs if jobs is not None else _workers_for(pending)
     workers = min(workers, len(pending))  # `--jobs 64` for 3 files starts 3 processes
     if workers > 1:
-        outcomes = _check_in_pool(pending, workers)
+        pool = _Pool(workers)
+        try:
+            for chunk in _chunks(pending, workers * CHUNKS_PER_WORKER):
+                pool.submit(chunk)
+            outcomes = pool.outcomes()
+        except BaseException:
+            pool.stop()
+            raise
         if outcomes is not None:
             result.outcomes.extend(outcomes)
             result.parallel_workers = workers
@@ -117,6 +132,61 @@ def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = 
         warn("a worker process died; checking serially")
     result.outcomes.extend(lint_file(job) for job in pending)
     return result
+
+
+class _Stream:
+    """Files to check, as they are read. Once enough to be worth a pool has been read, a pool
+    starts and takes chunks while the rest is still being read (the workers start up meanwhile);
+    otherwise everything is checked at the end, as by check_jobs."""
+
+    def __init__(self, result: RunResult, jobs: int | None) -> None:
+        self.result = result
+        self.forced = jobs
+        self.wanted = jobs if jobs is not None else available_cores()
+        self.jobs: list[FileJob] = []
+        self.size = 0
+        self.pool: _Pool | None = None
+        self.sent = 0  # jobs[:sent] went to the pool
+        self.unsent_size = 0
+
+    def add(self, job: FileJob) -> None:
+        self.jobs.append(job)
+        self.size += len(job.source)
+        self.unsent_size += len(job.source)
+        if self.pool is None and self._worth_a_pool_already():
+            self.pool = _Pool(self.wanted)
+        if self.pool is not None and self.unsent_size >= STREAM_CHUNK_BYTES:
+            self._send()
+
+    def _worth_a_pool_already(self) -> bool:
+        # Never more workers than files: a pool starts early only with a file for each worker.
+        if self.wanted < 2 or len(self.jobs) < self.wanted:
+            return False
+        return self.forced is not None or self.size >= PARALLEL_MIN_BYTES
+
+    def _send(self) -> None:
+        assert self.pool is not None
+        if self.sent < len(self.jobs):
+            self.pool.submit(self.jobs[self.sent :])
+            self.sent, self.unsent_size = len(self.jobs), 0
+
+    def finish(self) -> None:
+        if self.pool is None:
+            check_jobs(self.jobs, self.result, jobs=self.forced)
+            return
+        self._send()
+        outcomes = self.pool.outcomes()
+        self.result.sources.update((job.path, job.source) for job in self.jobs)
+        if outcomes is None:
+            warn("a worker process died; checking serially")
+            self.result.outcomes.extend(lint_file(job) for job in self.jobs)
+        else:
+            self.result.outcomes.extend(outcomes)
+            self.result.parallel_workers = self.pool.workers
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.stop()
 
 
 def _workers_for(pending: Sequence[FileJob]) -> int:
@@ -170,29 +240,53 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _check_in_pool(pending: Sequence[FileJob], workers: int) -> list[FileOutcome] | None:
-    """The outcomes, in order; None if the pool broke. Imported lazily: ~20 ms of imports."""
-    import multiprocessing  # noqa: PLC0415
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
-    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+class _Pool:
+    """Worker processes checking chunks of files; outcomes come back in the order sent.
 
-    # fork is the cheapest start on Linux, and safe here: no threads run yet.
-    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(os.getpid(),))
-    previous = signal.signal(signal.SIGTERM, _terminated)
-    try:
-        chunks = _chunks(pending, workers * CHUNKS_PER_WORKER)
-        outcomes = [outcome for chunk in pool.map(lint_chunk, chunks) for outcome in chunk]
-    except BrokenProcessPool:
-        _stop(pool)
-        return None
-    except BaseException:  # Ctrl-C, SIGTERM: end the workers now, not after their chunks
-        _stop(pool)
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    pool.shutdown()
-    return outcomes
+    Imported lazily: ~20 ms of imports. fork is the cheapest start on Linux, and safe here: no
+    threads run yet when the workers are made (at the first chunk).
+    """
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing  # noqa: PLC0415
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(
+            workers, context, initializer=_start_worker, initargs=(os.getpid(),)
+        )
+        self.futures: list[Future[list[FileOutcome]]] = []
+        self.previous_sigterm = signal.signal(signal.SIGTERM, _terminated)
+
+    def submit(self, chunk: list[FileJob]) -> None:
+        self.futures.append(self.executor.submit(lint_chunk, chunk))
+
+    def outcomes(self) -> list[FileOutcome] | None:
+        """Every outcome, in order; None if the pool broke (a worker died)."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
+        try:
+            outcomes = [outcome for future in self.futures for outcome in future.result()]
+        except BrokenProcessPool:
+            self.stop()
+            return None
+        self.executor.shutdown()
+        self._restore()
+        return outcomes
+
+    def stop(self) -> None:
+        """End the workers now, not after their chunks (Ctrl-C, SIGTERM, a broken pool)."""
+        # The executor has no public way to end running workers; `_processes` has held them, by
+        # pid, since Python 3.2.
+        processes = getattr(self.executor, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self._restore()
+
+    def _restore(self) -> None:
+        signal.signal(signal.SIGTERM, self.previous_sigterm)
 
 
 class Terminated(BaseException):
@@ -201,12 +295,3 @@ class Terminated(BaseException):
 
 def _terminated(signum: int, frame: object) -> None:
     raise Terminated
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    # The executor has no public way to end running workers; `_processes` has held them, by pid,
-    # since Python 3.2.
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)

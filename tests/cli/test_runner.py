@@ -58,6 +58,29 @@ def test_much_to_parse_uses_every_core_with_the_same_results(tmp_path: Path) -> 
     assert all(len(outcome.diagnostics) == 1 for outcome in serial.outcomes)
 
 
+@pytest.mark.skipif(runner.available_cores() < 2, reason="needs two cores")
+def test_the_pool_takes_chunks_while_files_are_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _files(tmp_path / "files", 60_000)
+    serial = runner.check_files(paths, _every_rule, jobs=1)
+    sent: list[int] = []
+    submit = runner._Pool.submit
+
+    def counting(pool: runner._Pool, chunk: list[FileJob]) -> None:
+        sent.append(len(chunk))
+        submit(pool, chunk)
+
+    monkeypatch.setattr(runner._Pool, "submit", counting)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 10_000)
+    monkeypatch.setattr(runner, "STREAM_CHUNK_BYTES", 5_000)
+    streamed = runner.check_files(paths, _every_rule)
+    assert streamed.parallel_workers == runner.available_cores()
+    assert len(sent) > 5  # chunk after chunk, not one batch at the end
+    assert sum(sent) == len(paths) - 1  # every file that needs parsing, once
+    assert _summary(streamed) == _summary(serial)
+
+
 def _die(jobs: Sequence[FileJob]) -> list[FileOutcome]:
     os._exit(3)  # a worker killed mid-chunk (out of memory, say)
 
