@@ -25,6 +25,7 @@ import argparse
 import ast
 import contextlib
 import dataclasses
+import functools
 import gc
 import importlib.metadata
 import json
@@ -72,6 +73,7 @@ class Plan:
     large_module_bytes: int
     large_module_rounds: int
     memory_runs: int
+    before: str | None = None  # another honeyhive-lint to measure beside this one
 
 
 FULL = Plan(
@@ -421,44 +423,28 @@ def dense_section(plan: Plan, ctx: Context, notes: list[str]) -> list[Row]:
         f"{parsing.kept:.0%} of their non-blank characters)"
     )
     floor = [sys.executable, str(BENCHMARKS / "parse_floor.py"), str(corpus.root)]
-    runs = interleaved(
-        [
-            lambda: timed(cold, ctx),
-            lambda: timed(commands.ruff, ctx),
-            lambda: timed(warm, ctx),
-            lambda: timed(floor, ctx, ok=(0,)),
-        ],
-        plan.dense_rounds,
-    )
-    cold_ratio, warm_ratio = Ratio(runs[0], runs[1]), Ratio(runs[2], runs[1])
-    parse_only = Ratio(runs[3], runs[1])
-    return [
-        Row(
-            "dense, cold: `honeyhive-lint --no-cache` vs `ruff check --no-cache --select B026`",
-            seconds(cold_ratio.candidate),
-            seconds(cold_ratio.baseline),
-            cold_ratio.describe(),
-            "<= 6x ruff",
-            noisy_verdict(cold_ratio.wall_ratios, COLD_TARGET),
-        ),
-        Row(
-            "dense, warm: `honeyhive-lint` with its cache filled vs the same ruff",
-            seconds(warm_ratio.candidate),
-            seconds(warm_ratio.baseline),
-            warm_ratio.describe(),
-            "<= 1x ruff",
-            noisy_verdict(warm_ratio.wall_ratios, WARM_TARGET),
-        ),
-        Row(
-            "dense: `ast.parse` of every whole file alone, 2 processes, vs ruff",
-            seconds(parse_only.candidate),
-            seconds(parse_only.baseline),
-            parse_only.describe(),
-            "(context)",
-            "-",
-        ),
-        *large_module_rows(plan, ctx, corpus, cold_findings, notes),
+    sides: list[list[str]] = [cold, commands.ruff, warm, floor]
+    if plan.before is not None:
+        sides.append([plan.before, str(corpus.root)])
+        if lint_json(sides[-1], ctx) != cold_findings:
+            raise BenchError(f"{plan.before} reports other findings on the dense corpus")
+    runs = interleaved([functools.partial(timed, side, ctx) for side in sides], plan.dense_rounds)
+    ruff = runs[1]
+    figures = [
+        ("dense, cold: `honeyhive-lint --no-cache` vs `ruff check --no-cache --select B026`", 0),
+        ("dense, warm: `honeyhive-lint` with its cache filled vs the same ruff", 2),
+        ("dense: `ast.parse` of every whole file alone, 2 processes, vs ruff", 3),
     ]
+    if plan.before is not None:
+        figures.append(("dense, cold, before (`--before`): that `honeyhive-lint` vs ruff", 4))
+    targets = {0: ("<= 6x ruff", COLD_TARGET), 2: ("<= 1x ruff", WARM_TARGET)}
+    rows = []
+    for figure, index in figures:
+        ratio = Ratio(runs[index], ruff)
+        target, limit = targets.get(index, ("(context)", None))
+        met = "-" if limit is None else noisy_verdict(ratio.wall_ratios, limit)
+        rows.append(Row(figure, seconds(runs[index]), seconds(ruff), ratio.describe(), target, met))
+    return rows + large_module_rows(plan, ctx, corpus, cold_findings, notes)
 
 
 def large_module_rows(
@@ -472,51 +458,58 @@ def large_module_rows(
     large, small = ctx.cwd / "large_module.py", ctx.cwd / "small_module.py"
     used = {str(path) for path in write_large_module(corpus, plan.large_module_bytes, large)}
     small.write_bytes(corpus.files[0].read_bytes())
-    command = [tool("honeyhive-lint"), "--no-cache", "--jobs", "1"]
-    found = Counter(str(d["code"]) for d in lint_json([*command, str(large)], ctx))
-    expected = Counter(str(d["code"]) for d in corpus_findings if d["filename"] in used)
-    if found != expected:
-        raise BenchError(f"large module: its modules hold {dict(expected)}, found {dict(found)}")
-    ruff = [tool("ruff"), "check", "--isolated", "--no-cache", "--select", "B026"]
     size_mb = large.stat().st_size / 1e6
-    peaks: dict[str, list[int]] = {"large": [], "small": [], "ruff": []}
-    for _ in range(plan.memory_runs):
-        peaks["large"].append(peak_rss_kb([*command, str(large)], ctx))
-        peaks["small"].append(peak_rss_kb([*command, str(small)], ctx))
-        peaks["ruff"].append(peak_rss_kb([*ruff, str(large)], ctx))
-    large_mb, small_mb, ruff_mb = (statistics.median(peaks[key]) / 1024 for key in peaks)
-    per_mb = (large_mb - small_mb) / size_mb
-    runs = interleaved(
-        [lambda: timed([*command, str(large)], ctx), lambda: timed([*ruff, str(large)], ctx)],
-        plan.large_module_rounds,
-    )
-    time_ratio = Ratio(runs[0], runs[1])
+    expected = Counter(str(d["code"]) for d in corpus_findings if d["filename"] in used)
+    ruff = [tool("ruff"), "check", "--isolated", "--no-cache", "--select", "B026", str(large)]
+    # An earlier build may predate the cache and its --no-cache.
+    builds = [("", [tool("honeyhive-lint"), "--no-cache", "--jobs", "1"])]
+    if plan.before is not None:
+        builds.append((", before (`--before`)", [plan.before, "--jobs", "1"]))
+    rows: list[Row] = []
+    for label, command in builds:
+        found = Counter(str(d["code"]) for d in lint_json([*command, str(large)], ctx))
+        if found != expected:
+            raise BenchError(f"large module: its modules hold {dict(expected)}, found {found}")
+        large_kb = [peak_rss_kb([*command, str(large)], ctx) for _ in range(plan.memory_runs)]
+        small_kb = [peak_rss_kb([*command, str(small)], ctx) for _ in range(plan.memory_runs)]
+        large_mb, small_mb = statistics.median(large_kb) / 1024, statistics.median(small_kb) / 1024
+        per_mb = (large_mb - small_mb) / size_mb
+        runs = interleaved(
+            [
+                functools.partial(timed, [*command, str(large)], ctx),
+                functools.partial(timed, ruff, ctx),
+            ],
+            plan.large_module_rounds,
+        )
+        ratio = Ratio(runs[0], runs[1])
+        rows += [
+            Row(
+                f"large module ({size_mb:.1f} MB, one file){label}: peak memory per MB of source",
+                f"{per_mb:.1f} MB/MB ({large_mb:.0f} MB peak)",
+                f"{small_mb:.0f} MB (one small module)",
+                "-",
+                "(context)" if label else "<= 50 MB/MB",
+                "-" if label else verdict(per_mb, MEMORY_TARGET),
+            ),
+            Row(
+                f"large module ({size_mb:.1f} MB, one file){label}: `--jobs 1` vs ruff",
+                seconds(ratio.candidate),
+                seconds(ratio.baseline),
+                ratio.describe(),
+                "(context)",
+                "-",
+            ),
+        ]
+    ruff_mb = statistics.median(peak_rss_kb(ruff, ctx) for _ in range(plan.memory_runs)) / 1024
     notes.append(
         f"large module: the first {len(used)} modules of the dense corpus in one file of "
         f"{size_mb:.1f} MB (future imports after the first removed), holding the findings of "
-        f"those modules ({dict(found)}), checked with `honeyhive-lint --no-cache --jobs 1`; "
-        f"memory is the peak resident set of the command (median of {plan.memory_runs} runs) "
-        f"less that of the same command on one {small.stat().st_size / 1e3:.0f} KB module "
-        f"({small_mb:.0f} MB), per MB of source; ruff's peak on the same file: {ruff_mb:.0f} MB"
+        f"those modules ({dict(expected)}), checked with `--jobs 1`; memory is the peak resident "
+        f"set of the command (median of {plan.memory_runs} runs) less that of the same command "
+        f"on one {small.stat().st_size / 1e3:.0f} KB module, per MB of source; ruff's peak on "
+        f"the same file: {ruff_mb:.0f} MB"
     )
-    return [
-        Row(
-            f"large module ({size_mb:.1f} MB, one file): peak memory per MB of source",
-            f"{per_mb:.1f} MB/MB ({large_mb:.0f} MB peak)",
-            f"{small_mb:.0f} MB (one small module)",
-            "-",
-            "<= 50 MB/MB",
-            verdict(per_mb, MEMORY_TARGET),
-        ),
-        Row(
-            f"large module ({size_mb:.1f} MB, one file): `honeyhive-lint --jobs 1` vs ruff",
-            seconds(time_ratio.candidate),
-            seconds(time_ratio.baseline),
-            time_ratio.describe(),
-            "(context)",
-            "-",
-        ),
-    ]
+    return rows
 
 
 # --- the flake8 plugin ---------------------------------------------------------------------------
@@ -741,10 +734,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"comma-separated sections to run (default: all): {','.join(SECTIONS)}",
     )  # fmt: skip
     parser.add_argument("--flake8-rounds", type=int, help="end-to-end flake8 rounds per side")
+    parser.add_argument(
+        "--before",
+        metavar="COMMAND",
+        help="another honeyhive-lint (an earlier build) to measure in the dense section too",
+    )
     arguments = parser.parse_args(argv)
     plan = QUICK if arguments.quick else FULL
     if arguments.flake8_rounds:
         plan = dataclasses.replace(plan, flake8_rounds=arguments.flake8_rounds)
+    if arguments.before:
+        plan = dataclasses.replace(plan, before=arguments.before)
     versions = subprocess.run(
         [tool("ruff"), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
