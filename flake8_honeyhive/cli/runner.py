@@ -251,6 +251,10 @@ class _Pool:
         import multiprocessing  # noqa: PLC0415
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
+        # The engine (~40 ms of imports, its lexer compiled) loads here once, and the forked
+        # workers inherit it, instead of each loading it again.
+        import flake8_honeyhive.checker  # noqa: F401, PLC0415
+
         context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
         self.workers = workers
         self.executor = ProcessPoolExecutor(
