@@ -20,7 +20,7 @@ def test_bench_lint_quick_run_prints_every_figure() -> None:
         "dense, cold: `honeyhive-lint --no-cache` vs `ruff check --no-cache",
         "dense, warm: `honeyhive-lint` with its cache filled",
         "peak memory per MB of source",
-        "`honeyhive-lint --jobs 1` vs ruff",
+        "one file): `--jobs 1` vs ruff",
         "end to end, wall time: with the HH plugin vs without",
         "end to end, CPU time (all processes): with HH vs without",
         "per file, in-process CPU time: HH's work",
