@@ -8,7 +8,6 @@ import warnings
 
 from flake8_honeyhive.detect import find_violations, hot_lines
 from flake8_honeyhive.findings import Finding
-from flake8_honeyhive.partial import parse_needed
 from flake8_honeyhive.prefilter import could_have_findings
 
 __all__ = ["Finding", "check_source", "check_tree", "could_have_findings"]
@@ -47,6 +46,10 @@ def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding
 
 
 def _parse(source: bytes | str, filename: str, lines: list[int]) -> ast.Module:
+    # Imported here: flake8 and pylint hand the plugin a tree, and loading the lexer (~10 ms)
+    # would only slow their start.
+    from flake8_honeyhive.partial import parse_needed  # noqa: PLC0415
+
     try:
         partial = parse_needed(source, lines)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
