@@ -85,3 +85,24 @@ def reported(run: Run, root: Path) -> list[tuple[str, int, int, str | None]]:
         )
         for d in run.json()
     ]
+
+
+GIT = shutil.which("git")
+
+
+def git_init(root: Path) -> None:
+    assert GIT is not None
+    subprocess.run([GIT, "init", "-q", str(root)], check=True, capture_output=True)
+
+
+def git_untracked(root: Path) -> list[str]:
+    """The Python files git itself does not ignore, with their names as written (not quoted)."""
+    assert GIT is not None
+    listed = subprocess.run(
+        [GIT, "-c", "core.quotePath=false", "ls-files", "--others", "--exclude-standard"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return sorted(path for path in listed if path.endswith(".py"))

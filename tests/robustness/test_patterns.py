@@ -7,16 +7,13 @@ far below what the backtracking took (14 to 41 s for the first one, ruff 0.02 s)
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from flake8_honeyhive.cli.globs import compile_glob
-from tests.cli.helpers import HH001_SOURCE, lint, write
+from tests.cli.helpers import GIT, HH001_SOURCE, git_init, git_untracked, lint, write
 
-GIT = shutil.which("git")
 SLOW_NAME = "a" * 100 + ".py"  # many ways to place each `a`, and no `b` to end on
 
 
@@ -77,23 +74,6 @@ def test_linear_translation_keeps_glob_semantics() -> None:
     assert compile_glob("{src,lib/{a,b}}/*.py").fullmatch("lib/b/x.py")
 
 
-def _git_untracked(root: Path) -> list[str]:
-    assert GIT is not None
-    listed = subprocess.run(
-        [GIT, "-c", "core.quotePath=false", "ls-files", "--others", "--exclude-standard"],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
-    return sorted(path for path in listed if path.endswith(".py"))
-
-
-def _git_init(root: Path) -> None:
-    assert GIT is not None
-    subprocess.run([GIT, "init", "-q", str(root)], check=True, capture_output=True)
-
-
 def _shown(root: Path) -> list[str]:
     run = lint("--show-files", cwd=root, timeout=20)
     return sorted(Path(line).relative_to(root).as_posix() for line in run.lines)
@@ -105,8 +85,8 @@ def test_gitignore_matches_bytes_as_git_does(rules: str, tmp_path: Path) -> None
     names = ["é.py", "e.py", "ab.py", "x/y/ab.py", "x/ab.py"]
     files: dict[str, str | bytes] = dict.fromkeys(names, "x = 1\n")
     write(tmp_path, files | {".gitignore": rules})
-    _git_init(tmp_path)
-    assert _shown(tmp_path) == _git_untracked(tmp_path)
+    git_init(tmp_path)
+    assert _shown(tmp_path) == git_untracked(tmp_path)
 
 
 MATCHING_NAME = "a" * 10 + "b.py"
@@ -126,5 +106,5 @@ def test_gitignore_matches_in_linear_time(rules: str, tmp_path: Path) -> None:
     names = [SLOW_NAME, f"x/{SLOW_NAME}", f"x/{MATCHING_NAME}", "x/y/keep.py"]
     files: dict[str, str | bytes] = dict.fromkeys(names, "x = 1\n")
     write(tmp_path, files | {".gitignore": rules})
-    _git_init(tmp_path)
+    git_init(tmp_path)
     assert _shown(tmp_path) == sorted([SLOW_NAME, f"x/{SLOW_NAME}", "x/y/keep.py"])
