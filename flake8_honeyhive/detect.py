@@ -16,7 +16,7 @@ from typing import Final
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_containing, lines_matching, spans_a_line
-from flake8_honeyhive.prefilter import as_identifiers_read
+from flake8_honeyhive.prefilter import SEARCH_TOKENS, as_identifiers_read
 from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     ENRICH_SESSION,
@@ -26,7 +26,6 @@ from flake8_honeyhive.rules import (
     HH001,
     HH002,
     LEGACY_SESSION_METHODS,
-    RULE_TOKENS,
     SESSION_ATTRIBUTES,
     SESSION_ID_PARAMETER,
     TRACER_DECORATOR_METHOD,
@@ -45,13 +44,7 @@ from flake8_honeyhive.scopes import (
 )
 from flake8_honeyhive.values import Kind, Verdict
 
-# `acreate_session` and `_session_id` contain shorter tokens: the shortest spelling suffices.
-_TOKENS: Final = tuple(
-    sorted(
-        {token for token in RULE_TOKENS if not any(t != token and t in token for t in RULE_TOKENS)}
-    )
-)
-_HOT_WORDS: Final = (*_TOKENS, "honeyhive")
+_HOT_WORDS: Final = (*SEARCH_TOKENS, "honeyhive")
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
 _DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATOR_QUALNAMES)

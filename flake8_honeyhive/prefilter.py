@@ -5,11 +5,20 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
-from flake8_honeyhive.rules import RULE_TOKENS
+from flake8_honeyhive.rules import ENRICH_SESSION, RULE_TOKENS, SESSION_ID_PARAMETER
 
-# Substring tests, many times faster than a regular expression of alternatives.
-_TOKENS_TEXT: Final = tuple(sorted(RULE_TOKENS))
-_TOKENS_BYTES: Final = tuple(token.encode() for token in _TOKENS_TEXT)
+__all__ = ["SEARCH_TOKENS", "as_identifiers_read", "could_have_findings"]
+
+# The rule tokens to search for: their shortest spellings suffice (`acreate_session` contains
+# `create_session`), the commonest first, since a search stops at the first one found. Substring
+# tests are many times faster than a regular expression of alternatives.
+SEARCH_TOKENS: Final = tuple(
+    sorted(
+        {token for token in RULE_TOKENS if not any(t != token and t in token for t in RULE_TOKENS)},
+        key=lambda token: (token != ENRICH_SESSION, token != SESSION_ID_PARAMETER, token),
+    )
+)
+_TOKENS_BYTES: Final = tuple(token.encode() for token in SEARCH_TOKENS)
 
 
 def could_have_findings(source: str | bytes) -> bool:
@@ -26,7 +35,7 @@ def could_have_findings(source: str | bytes) -> bool:
 def _mentions_tokens(source: str | bytes) -> bool:
     if isinstance(source, bytes):
         return b"honeyhive" in source and any(token in source for token in _TOKENS_BYTES)
-    return "honeyhive" in source and any(token in source for token in _TOKENS_TEXT)
+    return "honeyhive" in source and any(token in source for token in SEARCH_TOKENS)
 
 
 def as_identifiers_read(source: str | bytes) -> str | bytes:
