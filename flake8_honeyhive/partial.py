@@ -242,7 +242,7 @@ def parse_needed(source: str | bytes, rule_lines: list[int]) -> ast.Module | Non
 
 def needed_source(source: str | bytes, rule_lines: list[int]) -> str | None:
     """The source with every top-level statement the rules never read replaced by as many empty
-    lines, or None if that is not certain, or would leave nothing out."""
+    lines, or None if that is not certain, or would leave nothing out of a small source."""
     needed = _needed(source, rule_lines)
     if needed is None:
         return None
@@ -254,7 +254,7 @@ def _needed(
     source: str | bytes, rule_lines: list[int]
 ) -> tuple[str, list[Chunk], list[bool]] | None:
     """The text, its top-level chunks, and which to keep; None when not certain, or when every
-    chunk is to be kept."""
+    chunk of a small text is to be kept."""
     text = _text_of(source)
     if text is None:
         return None
@@ -262,8 +262,8 @@ def _needed(
     if chunks is None:
         return None
     kept = _spanning(chunks, rule_lines)
-    if all(kept):
-        return None  # nothing to leave out: the caller's full parse is the same work
+    if all(kept) and len(text) < _BATCH_SIZE:
+        return None  # nothing to leave out, nor to parse in batches: a full parse is the same
     # Which chunks may bind each name, then the closure from the rule lines' chunks. (The
     # engine's hot path for large files: locals and tuple unpacking rather than attributes.)
     words = _word_finder(text)

@@ -148,6 +148,17 @@ def test_large_sources_are_parsed_in_batches_into_the_same_tree(
         )
 
 
+def test_a_large_source_whose_statements_are_all_read_is_still_parsed_in_batches() -> None:
+    source = HEAD + "".join(f"t{n}.create_session()\n" for n in range(20_000))  # 440 KB
+    lines = hot_lines(source)
+    assert partial.needed_source(source, lines) == source
+    batched = partial.parse_needed(source, lines)
+    assert batched is not None
+    assert ast.dump(batched, include_attributes=True) == ast.dump(
+        ast.parse(source), include_attributes=True
+    )
+
+
 # --- where statements start ------------------------------------------------------------------
 
 
