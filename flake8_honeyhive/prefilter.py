@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from typing import Final
 
@@ -29,7 +31,8 @@ def could_have_findings(source: str | bytes) -> bool:
     if _mentions_tokens(source):
         return True
     # Python reads identifiers NFKC-normalised: fullwidth `enrich_session` is `enrich_session`.
-    return not source.isascii() and _mentions_tokens(as_identifiers_read(source))
+    read = as_identifiers_read(source)
+    return read is not source and _mentions_tokens(read)
 
 
 def _mentions_tokens(source: str | bytes) -> bool:
@@ -41,13 +44,29 @@ def _mentions_tokens(source: str | bytes) -> bool:
 def as_identifiers_read(source: str | bytes) -> str | bytes:
     """The source with every character as Python reads it in identifiers (NFKC), line for line.
 
-    Unchanged when it is ASCII or already normalised; other text is decoded as UTF-8, the default
-    source encoding (a file in another encoding loses nothing: its fullwidth letters would not
-    decode to rule tokens in UTF-8 either way, and the parser decides).
+    Unchanged when no character would read as an ASCII letter, digit or underscore, the only ones
+    the rules' names are spelled with (accents, dashes and spaces in comments and strings are
+    common; fullwidth letters are rare), or when already normalised. Other text is decoded as
+    UTF-8, the default source encoding (a file in another encoding loses nothing: its fullwidth
+    letters would not decode to rule tokens in UTF-8 either way, and the parser decides).
     """
     if source.isascii():
         return source
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
-    if unicodedata.is_normalized("NFKC", text):
+    if unicodedata.is_normalized("NFKC", text):  # the quickest test
+        return source
+    if not any(map(_reads_as_a_name_character, set(_NON_ASCII.findall(text)))):
         return source
     return unicodedata.normalize("NFKC", text)
+
+
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.cache
+def _reads_as_a_name_character(character: str) -> bool:
+    """Whether NFKC turns `character` into ASCII letters, digits or `_` (a fullwidth `e` into
+    `e`). Composition with neighbours only ever makes characters that are not ASCII."""
+    return any(
+        c.isascii() and (c.isalnum() or c == "_") for c in unicodedata.normalize("NFKC", character)
+    )
