@@ -216,6 +216,12 @@ def _binds_more(text: str, start: int = 0, end: int | None = None) -> bool:
     return any(text.find(word, start, end) != -1 for word in _MAY_BIND_MORE)
 
 
+def _string_binds(text: str, start: int, end: int, anywhere: bool) -> bool:
+    """Whether a statement that starts with a string may bind a name all the same: through `:=`,
+    or another statement after a `;`."""
+    return text.find(";", start, end) != -1 or (anywhere and _binds_more(text, start, end))
+
+
 def parse_needed(source: str | bytes, rule_lines: list[int]) -> ast.Module | None:
     """The module with only the top-level statements the rules read, or None if not certain.
 
@@ -274,7 +280,7 @@ def _needed(
             continue
         if defines is not None and not (anywhere and _binds_more(text, start, end)):
             binders.setdefault(defines, []).append(index)
-        elif text.startswith(_QUOTES, start) and not (anywhere and _binds_more(text, start, end)):
+        elif text.startswith(_QUOTES, start) and not _string_binds(text, start, end, anywhere):
             continue  # a docstring, or another expression starting with a string: binds nothing
         else:
             for name in words(start, end):

@@ -249,6 +249,10 @@ TRICKY = {
         HEAD + "\uff54racer = HoneyHiveTracer.init()\ntracer.create_session()\n",
         [(3, "HH002")],
     ),
+    "a binding after a string and a semicolon": (
+        HEAD + "'Docs.'; tracer = HoneyHiveTracer.init()\ntracer.create_session()\n",
+        [(3, "HH002")],
+    ),
     "a local class shadowing the tracer's name": (
         HEAD + "class HoneyHiveTracer:\n    pass\nt = HoneyHiveTracer()\nt.create_session()\n",
         [],
