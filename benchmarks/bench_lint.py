@@ -12,7 +12,9 @@ it moves less when other work shares the machine.
 
 Sections:
   stdlib  `honeyhive-lint` vs `ruff check --select B026` over the installed CPython's `Lib/`
-  dense   the same over generated modules that all use the SDK, so every file must be parsed
+  dense   over generated modules that all use the SDK, so every file must be parsed: cold
+          (`--no-cache`) and warm (cache filled) vs `ruff check --no-cache`; then one large
+          module of those modules: peak memory per MB of source, and time vs ruff
   flake8  flake8 with the HH plugin vs without it, end to end and per file in-process
   import  loading the plugin's entry point in a fresh interpreter, alone and inside flake8
 """
@@ -20,8 +22,11 @@ Sections:
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import dataclasses
+import functools
+import gc
 import importlib.metadata
 import json
 import os
@@ -43,7 +48,9 @@ import flake8
 from dense_corpus import Corpus, ensure_corpus
 from flake8_plugin_cost import measure as measure_plugin_cost
 
-from flake8_honeyhive.checker import could_have_findings
+from flake8_honeyhive.checker import check_source, could_have_findings
+from flake8_honeyhive.detect import find_violations, hot_lines
+from flake8_honeyhive.partial import needed_source
 
 BENCHMARKS = Path(__file__).resolve().parent
 CORPUS_CACHE = BENCHMARKS / ".corpus"
@@ -63,13 +70,39 @@ class Plan:
     flake8_rounds: int
     import_runs: int
 
+    large_module_bytes: int
+    large_module_rounds: int
+    memory_runs: int
+    before: str | None = None  # another honeyhive-lint to measure beside this one
+
 
 FULL = Plan(
-    quick=False, cli_rounds=21, dense_files=3000, dense_rounds=11, flake8_rounds=5, import_runs=41
+    quick=False,
+    cli_rounds=21,
+    dense_files=3000,
+    dense_rounds=11,
+    flake8_rounds=5,
+    import_runs=41,
+    large_module_bytes=4_000_000,
+    large_module_rounds=5,
+    memory_runs=3,
 )
 QUICK = Plan(
-    quick=True, cli_rounds=3, dense_files=150, dense_rounds=3, flake8_rounds=2, import_runs=5
+    quick=True,
+    cli_rounds=3,
+    dense_files=150,
+    dense_rounds=3,
+    flake8_rounds=2,
+    import_runs=5,
+    large_module_bytes=200_000,
+    large_module_rounds=1,
+    memory_runs=1,
 )
+# The targets of issue 10.
+COLD_TARGET = 6.0  # x ruff --no-cache
+WARM_TARGET = 1.0
+MEMORY_TARGET = 50.0  # MB of peak memory per MB of source
+FUTURE_IMPORT = "from __future__ import annotations\n"
 
 
 @dataclass(frozen=True)
@@ -233,7 +266,7 @@ class LintCommands:
         # project (benchmarks/.corpus/ is in this one) is not checked with that project's config.
         # Both skip site-packages and venv by default; show_files() proves the sets are equal.
         return cls(
-            honeyhive_lint=[tool("honeyhive-lint"), str(root)],
+            honeyhive_lint=[tool("honeyhive-lint"), "--no-cache", str(root)],
             ruff=[tool("ruff"), "check", "--isolated", "--no-cache", "--select", "B026", str(root)],
         )
 
@@ -298,14 +331,75 @@ def check_dense_findings(corpus: Corpus, commands: LintCommands, ctx: Context) -
             raise BenchError(
                 f"{path} would be skipped by the pre-filter; every file must be parsed"
             )
-    output = run_output(
-        [*commands.honeyhive_lint[:-1], "--output-format", "json", commands.honeyhive_lint[-1]], ctx
-    )
-    found = Counter(str(diagnostic["code"]) for diagnostic in json.loads(output))
+    found = Counter(str(d["code"]) for d in lint_json(commands.honeyhive_lint, ctx))
     if dict(found) != corpus.planted:
         raise BenchError(
             f"dense corpus: planted {corpus.planted}, honeyhive-lint found {dict(found)}"
         )
+
+
+def lint_json(command: Sequence[str], ctx: Context) -> list[dict[str, object]]:
+    """The diagnostics of a `honeyhive-lint` command, read from its JSON output."""
+    output = run_output([*command[:-1], "--output-format", "json", command[-1]], ctx)
+    diagnostics: list[dict[str, object]] = json.loads(output)
+    return diagnostics
+
+
+@dataclass(frozen=True)
+class PartialParsing:
+    files: int  # corpus files checked
+    partial: int  # of them, parsed in part
+    kept: float  # share of their non-blank characters that were parsed
+
+
+def check_partial_parsing(paths: Sequence[Path]) -> PartialParsing:
+    """The engine's findings on every file are those of a full parse (`ast.parse` of the whole
+    file, then the same rules): partial parsing must never change what is reported."""
+    partial = kept = total = 0
+    collecting = gc.isenabled()
+    gc.disable()  # as the engine runs: trees make no cycles
+    try:
+        for path in paths:
+            source = path.read_bytes()
+            full = find_violations(ast.parse(source), source)
+            if check_source(source) != full:
+                raise BenchError(f"{path}: partial parsing changed the findings")
+            needed = needed_source(source, hot_lines(source))
+            if needed is not None:
+                partial += 1
+                kept += len(needed) - needed.count("\n")
+                total += len(source) - source.count(b"\n")
+    finally:
+        if collecting:
+            gc.enable()
+    return PartialParsing(len(paths), partial, kept / total if total else 0.0)
+
+
+def write_large_module(corpus: Corpus, size: int, path: Path) -> list[Path]:
+    """One module of about `size` bytes: the corpus's modules one after another (each rebinds
+    the names it uses, so it holds the findings they hold). Returns the modules used."""
+    parts: list[str] = []
+    written = 0
+    for index, module in enumerate(corpus.files):
+        source = module.read_text()
+        if index:  # only the first may keep the future import, which must come first
+            source = source.replace(FUTURE_IMPORT, "")
+        parts.append(source)
+        written += len(source)
+        if written >= size:
+            break
+    path.write_text("".join(parts))
+    return corpus.files[: len(parts)]
+
+
+def peak_rss_kb(command: Sequence[str], ctx: Context) -> int:
+    """The peak resident memory of `command` (its largest process, workers included), in KB."""
+    probe = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    return int(run_output([sys.executable, "-c", probe, *command], ctx, ok=(0,)))
 
 
 def dense_section(plan: Plan, ctx: Context, notes: list[str]) -> list[Row]:
@@ -313,47 +407,109 @@ def dense_section(plan: Plan, ctx: Context, notes: list[str]) -> list[Row]:
     commands = LintCommands.for_root(corpus.root)
     files = commands.show_files(ctx)
     check_dense_findings(corpus, commands, ctx)
+    cold = commands.honeyhive_lint
+    warm = [tool("honeyhive-lint"), "--cache-dir", str(ctx.cwd / "lint-cache"), str(corpus.root)]
+    cold_findings = lint_json(cold, ctx)
+    for _ in range(2):  # the first run fills the cache, the second reads it
+        if lint_json(warm, ctx) != cold_findings:
+            raise BenchError("dense corpus: the cached run reported other findings")
+    parsing = check_partial_parsing(corpus.files)
     notes.append(
         f"dense corpus: {corpus.root} ({len(corpus.files)} generated modules, seed {DENSE_SEED}, "
         f"{corpus.lines} lines; {corpus_size(files)} with the packages' `__init__.py`); "
-        f"honeyhive-lint reports exactly the planted findings {corpus.planted}"
+        f"honeyhive-lint reports exactly the planted findings {corpus.planted}, the same from "
+        f"its cache; on each of the {parsing.files} modules, in-process, the findings are those "
+        f"of a full `ast.parse` ({parsing.partial} were parsed in part, keeping "
+        f"{parsing.kept:.0%} of their non-blank characters)"
     )
     floor = [sys.executable, str(BENCHMARKS / "parse_floor.py"), str(corpus.root)]
-    runs = interleaved(
-        [
-            lambda: timed(commands.honeyhive_lint, ctx),
-            lambda: timed(commands.ruff, ctx),
-            lambda: timed(floor, ctx, ok=(0,)),
-        ],
-        plan.dense_rounds,
-    )
-    lint, parse_only = Ratio(runs[0], runs[1]), Ratio(runs[2], runs[1])
-    return [
-        Row(
-            "dense: `honeyhive-lint` vs `ruff check --select B026`",
-            seconds(lint.candidate),
-            seconds(lint.baseline),
-            lint.describe(),
-            "<= 4x ruff",
-            verdict(lint.median, 4.0),
-        ),
-        Row(
-            "dense: `ast.parse` of every file alone (the floor for any `ast` linter) vs ruff",
-            seconds(parse_only.candidate),
-            seconds(parse_only.baseline),
-            parse_only.describe(),
-            "(context)",
-            "-",
-        ),
-        Row(
-            "dense: `honeyhive-lint` vs that `ast.parse` floor",
-            seconds(runs[0]),
-            seconds(runs[2]),
-            Ratio(runs[0], runs[2]).describe(),
-            "(context)",
-            "-",
-        ),
+    sides: list[list[str]] = [cold, commands.ruff, warm, floor]
+    if plan.before is not None:
+        sides.append([plan.before, str(corpus.root)])
+        if lint_json(sides[-1], ctx) != cold_findings:
+            raise BenchError(f"{plan.before} reports other findings on the dense corpus")
+    runs = interleaved([functools.partial(timed, side, ctx) for side in sides], plan.dense_rounds)
+    ruff = runs[1]
+    figures = [
+        ("dense, cold: `honeyhive-lint --no-cache` vs `ruff check --no-cache --select B026`", 0),
+        ("dense, warm: `honeyhive-lint` with its cache filled vs the same ruff", 2),
+        ("dense: `ast.parse` of every whole file alone, 2 processes, vs ruff", 3),
     ]
+    if plan.before is not None:
+        figures.append(("dense, cold, before (`--before`): that `honeyhive-lint` vs ruff", 4))
+    targets = {0: ("<= 6x ruff", COLD_TARGET), 2: ("<= 1x ruff", WARM_TARGET)}
+    rows = []
+    for figure, index in figures:
+        ratio = Ratio(runs[index], ruff)
+        target, limit = targets.get(index, ("(context)", None))
+        met = "-" if limit is None else noisy_verdict(ratio.wall_ratios, limit)
+        rows.append(Row(figure, seconds(runs[index]), seconds(ruff), ratio.describe(), target, met))
+    return rows + large_module_rows(plan, ctx, corpus, cold_findings, notes)
+
+
+def large_module_rows(
+    plan: Plan,
+    ctx: Context,
+    corpus: Corpus,
+    corpus_findings: list[dict[str, object]],
+    notes: list[str],
+) -> list[Row]:
+    """Memory and time on one large module: the corpus's modules in one file."""
+    large, small = ctx.cwd / "large_module.py", ctx.cwd / "small_module.py"
+    used = {str(path) for path in write_large_module(corpus, plan.large_module_bytes, large)}
+    small.write_bytes(corpus.files[0].read_bytes())
+    size_mb = large.stat().st_size / 1e6
+    expected = Counter(str(d["code"]) for d in corpus_findings if d["filename"] in used)
+    ruff = [tool("ruff"), "check", "--isolated", "--no-cache", "--select", "B026", str(large)]
+    # An earlier build may predate the cache and its --no-cache.
+    builds = [("", [tool("honeyhive-lint"), "--no-cache", "--jobs", "1"])]
+    if plan.before is not None:
+        builds.append((", before (`--before`)", [plan.before, "--jobs", "1"]))
+    rows: list[Row] = []
+    for label, command in builds:
+        found = Counter(str(d["code"]) for d in lint_json([*command, str(large)], ctx))
+        if found != expected:
+            raise BenchError(f"large module: its modules hold {dict(expected)}, found {found}")
+        large_kb = [peak_rss_kb([*command, str(large)], ctx) for _ in range(plan.memory_runs)]
+        small_kb = [peak_rss_kb([*command, str(small)], ctx) for _ in range(plan.memory_runs)]
+        large_mb, small_mb = statistics.median(large_kb) / 1024, statistics.median(small_kb) / 1024
+        per_mb = (large_mb - small_mb) / size_mb
+        runs = interleaved(
+            [
+                functools.partial(timed, [*command, str(large)], ctx),
+                functools.partial(timed, ruff, ctx),
+            ],
+            plan.large_module_rounds,
+        )
+        ratio = Ratio(runs[0], runs[1])
+        rows += [
+            Row(
+                f"large module ({size_mb:.1f} MB, one file){label}: peak memory per MB of source",
+                f"{per_mb:.1f} MB/MB ({large_mb:.0f} MB peak)",
+                f"{small_mb:.0f} MB (one small module)",
+                "-",
+                "(context)" if label else "<= 50 MB/MB",
+                "-" if label else verdict(per_mb, MEMORY_TARGET),
+            ),
+            Row(
+                f"large module ({size_mb:.1f} MB, one file){label}: `--jobs 1` vs ruff",
+                seconds(ratio.candidate),
+                seconds(ratio.baseline),
+                ratio.describe(),
+                "(context)",
+                "-",
+            ),
+        ]
+    ruff_mb = statistics.median(peak_rss_kb(ruff, ctx) for _ in range(plan.memory_runs)) / 1024
+    notes.append(
+        f"large module: the first {len(used)} modules of the dense corpus in one file of "
+        f"{size_mb:.1f} MB (future imports after the first removed), holding the findings of "
+        f"those modules ({dict(expected)}), checked with `--jobs 1`; memory is the peak resident "
+        f"set of the command (median of {plan.memory_runs} runs) less that of the same command "
+        f"on one {small.stat().st_size / 1e3:.0f} KB module, per MB of source; ruff's peak on "
+        f"the same file: {ruff_mb:.0f} MB"
+    )
+    return rows
 
 
 # --- the flake8 plugin ---------------------------------------------------------------------------
@@ -578,10 +734,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"comma-separated sections to run (default: all): {','.join(SECTIONS)}",
     )  # fmt: skip
     parser.add_argument("--flake8-rounds", type=int, help="end-to-end flake8 rounds per side")
+    parser.add_argument(
+        "--before",
+        metavar="COMMAND",
+        help="another honeyhive-lint (an earlier build) to measure in the dense section too",
+    )
     arguments = parser.parse_args(argv)
     plan = QUICK if arguments.quick else FULL
     if arguments.flake8_rounds:
         plan = dataclasses.replace(plan, flake8_rounds=arguments.flake8_rounds)
+    if arguments.before:
+        plan = dataclasses.replace(plan, before=arguments.before)
     versions = subprocess.run(
         [tool("ruff"), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 
 STDLIB: Final = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_PARTS: Final = frozenset({"site-packages", "test", "tests", "idle_test", "lib2to3"})

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from honeyhive.rules import HH001, HH002
+from flake8_honeyhive.rules import HH001, HH002
 
 __all__ = ["MAX_LINES", "MIN_LINES", "Corpus", "ensure_corpus", "generate"]
 

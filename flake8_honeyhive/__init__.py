@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flake8_honeyhive.plugin import Plugin
 
-__all__ = ["Plugin"]
+__all__ = ["Plugin", "__version__"]
+
+# The distribution's version (the SDK and the linters ship together); `honeyhive.__version__` is
+# this value. It lives here so that the linters report their own version even when another
+# `honeyhive` package comes first on sys.path.
+__version__ = "1.8.0"
 
 
 def __getattr__(name: str) -> Any:

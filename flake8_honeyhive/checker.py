@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import gc
+import warnings
 
-from flake8_honeyhive.detect import find_violations
+from flake8_honeyhive.detect import find_violations, hot_lines
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.prefilter import could_have_findings
 
@@ -22,18 +23,44 @@ def check_tree(tree: ast.Module, source: str | bytes) -> list[Finding]:
 def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding]:
     """Parse and check one module.
 
-    Raises SyntaxError, ValueError (null bytes) or UnicodeDecodeError when it cannot be parsed.
-    Bytes are parsed as Python reads files, so coding cookies and BOMs are honoured.
+    Only the top-level statements the rules read are parsed when that is certain to give the
+    same findings (see :mod:`flake8_honeyhive.partial`); otherwise, or if they do not parse, the
+    whole module. Raises SyntaxError, ValueError (null bytes) or UnicodeDecodeError when the
+    module cannot be parsed. Bytes are parsed as Python reads files, so coding cookies and BOMs
+    are honoured.
     """
     if not could_have_findings(source):
         return []
+    lines = hot_lines(source)
     collecting = gc.isenabled()
-    gc.disable()  # building a tree makes no reference cycles: collections meanwhile are pure cost
+    # Building a tree makes no reference cycles, and the engine breaks its own when it is done
+    # (ModuleInfo.release): the cyclic collector would only rescan the whole tree, again and
+    # again as it grows (two thirds of the time on a large file).
+    gc.disable()
     try:
-        tree = ast.parse(source, filename=filename)
-    except RecursionError:
-        raise SyntaxError("too deeply nested for Python's parser", (filename, 1, 0, None)) from None
+        tree = _parse(source, filename, lines)
+        return find_violations(tree, source, lines)
     finally:
         if collecting:
             gc.enable()
-    return find_violations(tree, source)
+
+
+def _parse(source: bytes | str, filename: str, lines: list[int]) -> ast.Module:
+    # Imported here: flake8 and pylint hand the plugin a tree, and loading the lexer (~10 ms)
+    # would only slow their start.
+    from flake8_honeyhive.partial import parse_needed  # noqa: PLC0415
+
+    try:
+        partial = parse_needed(source, lines)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        partial = None  # the whole module decides, and says what is wrong
+    if partial is not None:
+        return partial
+    try:
+        with warnings.catch_warnings():
+            # `"\d"` and the like: the compiler's business, not a finding; never print them.
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=filename)
+    except RecursionError:
+        where = (filename, 1, 0, None)
+        raise SyntaxError("too deeply nested for Python's parser", where) from None

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Final
 
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
-from flake8_honeyhive.lines import lines_matching, spans_a_line
-from flake8_honeyhive.scopes import ModuleInfo, Scope, children_with_scopes, last_name
-from flake8_honeyhive.values import Kind, Verdict
-from honeyhive.rules import (
+from flake8_honeyhive.lines import lines_containing, lines_matching, spans_a_line
+from flake8_honeyhive.prefilter import SEARCH_TOKENS, as_identifiers_read
+from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     ENRICH_SESSION,
     FORM_DICT_UNPACK,
@@ -26,7 +26,6 @@ from honeyhive.rules import (
     HH001,
     HH002,
     LEGACY_SESSION_METHODS,
-    RULE_TOKENS,
     SESSION_ATTRIBUTES,
     SESSION_ID_PARAMETER,
     TRACER_DECORATOR_METHOD,
@@ -36,33 +35,41 @@ from honeyhive.rules import (
     override_usage,
     rebind_usage,
 )
-
-# `acreate_session` and `_session_id` contain shorter tokens: the shortest spelling suffices.
-_TOKENS: Final = sorted(
-    {token for token in RULE_TOKENS if not any(t != token and t in token for t in RULE_TOKENS)}
+from flake8_honeyhive.scopes import (
+    SCOPE_NODE_TYPES,
+    ModuleInfo,
+    Scope,
+    children_with_scopes,
+    last_name,
 )
-_HOT_PATTERN: Final = "|".join([*_TOKENS, "honeyhive"])
-_HOT_TEXT: Final = re.compile(_HOT_PATTERN)
-_HOT_BYTES: Final = re.compile(_HOT_PATTERN.encode())
+from flake8_honeyhive.values import Kind, Verdict
+
+_HOT_WORDS: Final = (*SEARCH_TOKENS, "honeyhive")
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
 _DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATOR_QUALNAMES)
 
 
 def hot_lines(source: str | bytes) -> list[int]:
-    """Sorted numbers of the lines that mention a rule token or ``honeyhive``."""
-    return lines_matching(source, _HOT_TEXT, _HOT_BYTES)
+    """Sorted numbers of the lines that mention a rule token or ``honeyhive``, as Python reads
+    identifiers (NFKC: fullwidth letters spell the same names)."""
+    return lines_containing(as_identifiers_read(source), _HOT_WORDS)
 
 
 def _module_info(tree: ast.Module, source: str | bytes) -> ModuleInfo:
     has_walrus = (b":=" in source) if isinstance(source, bytes) else (":=" in source)
-    global_lines = lines_matching(source, _GLOBAL_TEXT, _GLOBAL_BYTES)
+    mentions_global = (b"global" in source) if isinstance(source, bytes) else ("global" in source)
+    global_lines = lines_matching(source, _GLOBAL_TEXT, _GLOBAL_BYTES) if mentions_global else []
     return ModuleInfo(tree, has_walrus=has_walrus, global_lines=global_lines)
 
 
-def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
-    """Every HH001/HH002 finding in ``tree``, sorted by position; ``source`` is its text."""
-    lines = hot_lines(source)
+def find_violations(
+    tree: ast.Module, source: str | bytes, lines: list[int] | None = None
+) -> list[Finding]:
+    """Every HH001/HH002 finding in ``tree``, sorted by position; ``source`` is its text, and
+    ``lines`` its :func:`hot_lines` if the caller has them."""
+    if lines is None:
+        lines = hot_lines(source)
     if not lines:
         return []
     module = _module_info(tree, source)
@@ -77,10 +84,34 @@ def find_violations(tree: ast.Module, source: str | bytes) -> list[Finding]:
             try:
                 findings.extend(rules.check(node, scope))
             except RecursionError:
-                continue  # a receiver nested beyond Python's stack: nothing written by hand
+                # A name bound through hundreds of aliases (`t2 = t1`, `t3 = t2`, ...): resolve
+                # the bindings in source order first, so that each finds the one before it
+                # already known, then ask again.
+                _resolve_in_order(rules.evaluator, scope)
+                try:
+                    findings.extend(rules.check(node, scope))
+                except RecursionError:
+                    continue  # a receiver nested beyond Python's stack: nothing written by hand
         return sorted(findings)
     finally:
         module.release()
+
+
+def _resolve_in_order(evaluator: Evaluator, scope: Scope) -> None:
+    """Resolve every binding of ``scope`` and the scopes around it, outermost first, each scope's
+    in source order; every value is cached by its binding."""
+    chain: list[Scope] = []
+    current: Scope | None = scope
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    for each in reversed(chain):
+        bindings = [binding for group in each.table().values() for binding in group]
+        for binding in sorted(bindings, key=lambda binding: binding.pos):
+            try:
+                binding.value(evaluator)
+            except RecursionError:
+                continue
 
 
 class _Candidates:
@@ -93,30 +124,78 @@ class _Candidates:
         self.nodes: list[tuple[ast.Call | ast.Attribute, Scope]] = []
 
     def collect(self) -> None:
-        stack: list[tuple[ast.AST, Scope]] = [(self.module.tree, self.module.scope)]
+        # The engine's hottest loop: it runs for every node spanning a rule line, so it reads
+        # fields and line numbers directly instead of going through ast.iter_child_nodes.
+        lines = self.lines
+        single = set(lines)
+        count = len(lines)
+        module = self.module
+        stack: list[tuple[ast.AST, Scope]] = [(module.tree, module.scope)]
+        push = stack.append
         while stack:
             node, scope = stack.pop()
-            if isinstance(node, ast.Call):
-                self.nodes.append((node, scope))
-            elif isinstance(node, ast.Attribute):
-                if isinstance(node.ctx, ast.Store) and node.attr in SESSION_ATTRIBUTES:
+            kind = type(node)
+            if kind is ast.Call:
+                self.nodes.append((node, scope))  # type: ignore[arg-type]
+            elif kind is ast.Attribute:
+                assert isinstance(node, ast.Attribute)
+                if type(node.ctx) is ast.Store and node.attr in SESSION_ATTRIBUTES:
                     self.nodes.append((node, scope))
-            elif isinstance(node, ast.Import | ast.ImportFrom):
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                assert isinstance(node, ast.Import | ast.ImportFrom)
                 self.imports_honeyhive = self.imports_honeyhive or _imports_honeyhive(node)
             elif (
-                isinstance(node, ast.AnnAssign)
-                and node.value is None
-                and isinstance(node.target, ast.Attribute)
+                kind is ast.AnnAssign
+                and node.value is None  # type: ignore[attr-defined]
+                and type(node.target) is ast.Attribute  # type: ignore[attr-defined]
             ):
+                assert isinstance(node, ast.AnnAssign)
+                assert isinstance(node.target, ast.Attribute)
                 # `tracer.session_id: str` declares a type and assigns nothing; its receiver still
                 # runs, and its annotation does outside functions (walking it inside one too costs
                 # nothing that matters: annotations rarely call anything).
                 parts = [node.target.value, node.annotation]
-                stack.extend((part, scope) for part in parts if spans_a_line(part, self.lines))
+                stack.extend((part, scope) for part in parts if spans_a_line(part, lines))
                 continue
-            for child, child_scope in children_with_scopes(self.module, node, scope):
-                if spans_a_line(child, self.lines):
-                    stack.append((child, child_scope))
+            if kind in SCOPE_NODE_TYPES:
+                for child, child_scope in children_with_scopes(module, node, scope):
+                    if spans_a_line(child, lines):
+                        push((child, child_scope))
+                continue
+            for field in _child_fields(kind):
+                value = getattr(node, field, None)
+                items: list[object] = value if type(value) is list else [value]
+                for item in items:
+                    if not isinstance(item, ast.AST):
+                        continue
+                    first: int | None = getattr(item, "lineno", None)
+                    if first is None or type(item) in _DECORATED:
+                        if spans_a_line(item, lines):
+                            push((item, scope))
+                        continue
+                    last: int = getattr(item, "end_lineno", None) or first
+                    if first == last:
+                        if first in single:
+                            push((item, scope))
+                    else:
+                        index = bisect_left(lines, first)
+                        if index < count and lines[index] <= last:
+                            push((item, scope))
+
+
+# Fields that never hold a node the walk needs: contexts, operators, names and other plain values.
+_LEAF_FIELDS: Final = frozenset(
+    {"ctx", "op", "id", "attr", "arg", "name", "names", "module", "level", "kind", "conversion"}
+)
+_DECORATED: Final = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+    return fields
 
 
 def _imports_honeyhive(node: ast.Import | ast.ImportFrom) -> bool:

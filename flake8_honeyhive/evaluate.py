@@ -7,6 +7,7 @@ import builtins
 from bisect import bisect_right
 from typing import Final
 
+from flake8_honeyhive.rules import PUBLIC_NAMES, TRACER_FACTORIES
 from flake8_honeyhive.scopes import (
     Binding,
     ClassInfo,
@@ -28,7 +29,6 @@ from flake8_honeyhive.values import (
     imported,
     join,
 )
-from honeyhive.rules import PUBLIC_NAMES, TRACER_FACTORIES
 
 # Test doubles: whatever they are configured to imitate, they are not tracers.
 MOCK_NAMES: Final = frozenset(

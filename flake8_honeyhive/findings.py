@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from honeyhive.rules import Rule
+from flake8_honeyhive.rules import Rule
 
 
 @dataclass(frozen=True, slots=True, order=True)

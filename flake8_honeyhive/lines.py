@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from typing import Any
 
 
 def lines_matching(
@@ -32,6 +33,40 @@ def lines_matching(
         if not lines or lines[-1] != line:
             lines.append(line)
     return lines
+
+
+def lines_containing(source: str | bytes, words: tuple[str, ...]) -> list[int]:
+    """Sorted numbers of the lines where one of ``words`` occurs.
+
+    The same lines as ``lines_matching`` with the alternation of ``words``, found with substring
+    searches, which are many times faster than a regular expression of alternatives.
+    """
+    if isinstance(source, bytes):
+        source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in source else source
+        found = [m for word in words for m in _occurrences(source, word.encode())]
+        newline: str | bytes = b"\n"
+    else:
+        source = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
+        found = [m for word in words for m in _occurrences(source, word)]
+        newline = "\n"
+    found.sort()
+    lines: list[int] = []
+    line, previous = 1, 0
+    for start in found:
+        line += source.count(newline, previous, start)  # type: ignore[arg-type]
+        previous = start
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
+def _occurrences(source: Any, word: Any) -> list[int]:
+    starts: list[int] = []
+    start = source.find(word)
+    while start != -1:
+        starts.append(start)
+        start = source.find(word, start + 1)
+    return starts
 
 
 def spans_a_line(node: ast.AST, lines: list[int]) -> bool:

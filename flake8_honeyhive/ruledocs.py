@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 GENERATED_NOTE: Final = (
-    "<!-- Generated from honeyhive/rules.py by `python -m flake8_honeyhive.ruledocs`. "
+    "<!-- Generated from flake8_honeyhive/rules.py by `python -m flake8_honeyhive.ruledocs`. "
     "Do not edit by hand. -->"
 )
 README_SECTION: Final = re.compile(

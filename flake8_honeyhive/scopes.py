@@ -37,6 +37,7 @@ _SCOPE_NODES: Final = (
     ast.DictComp,
     ast.GeneratorExp,
 )
+SCOPE_NODE_TYPES: Final = frozenset(_SCOPE_NODES)  # for walks that test `type(node) in ...`
 
 
 class Binding:
@@ -366,6 +367,10 @@ class _Binder:
         arguments = _all_arguments(node.args)
         instance_name = instance_parameter(node) if parent.is_class else None
         start = (node.lineno, node.col_offset)
+        # Type parameters (3.12: `def g[T]()`, and a class's `class C[T]`, which its methods
+        # see) shadow names of the enclosing scopes: they hold types, never a tracer.
+        for name in _type_parameters(node, parent):
+            self._bind(name, START, fixed(OTHER))
         for arg in arguments:
             if instance_name is not None and arg is arguments[0]:
                 self._bind(arg.arg, start, _instance(node, parent))
@@ -438,6 +443,9 @@ class _Binder:
                     for name in _pattern_captures(case.pattern):
                         self._bind(name, pattern_pos, fixed(UNKNOWN))
                     self._statements(case.body)
+            elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):
+                name = stmt.name.id  # type: ignore[attr-defined]  # 3.12: `type T = int`
+                self._bind(name, end_of(stmt), fixed(OTHER))
             elif isinstance(stmt, ast.Global):
                 if self.scope.parent is not None:  # at module level, `global` changes nothing
                     self.scope.global_names.update(stmt.names)
@@ -468,6 +476,16 @@ class _Binder:
         for node in ast.walk(expr):
             if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
                 self._bind(node.target.id, end_of(node), _value_of(node.value, self.scope))
+
+
+_TYPE_ALIAS: Final[type[ast.stmt] | None] = getattr(ast, "TypeAlias", None)  # Python 3.12+
+
+
+def _type_parameters(function: FunctionNode, parent: Scope) -> list[str]:
+    owners: list[ast.AST] = [function]
+    if parent.is_class:
+        owners.append(parent.node)
+    return [param.name for owner in owners for param in getattr(owner, "type_params", ())]
 
 
 def _all_arguments(args: ast.arguments) -> list[ast.arg]:

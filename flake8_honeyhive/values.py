@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from honeyhive.rules import PUBLIC_MODULES, TRACER_CLASS_QUALNAMES
+from flake8_honeyhive.rules import PUBLIC_MODULES, TRACER_CLASS_QUALNAMES
 
 if TYPE_CHECKING:
     from flake8_honeyhive.scopes import ClassInfo, FunctionInfo

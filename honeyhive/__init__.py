@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from flake8_honeyhive import __version__ as __version__
 from honeyhive.errors import (
     HoneyHiveWarning,
     SessionIdArgumentWarning,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
         trace_class,
     )
 
-__version__ = "1.8.0"
 
 __all__ = [
     "HoneyHiveTracer",

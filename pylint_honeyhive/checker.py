@@ -16,7 +16,7 @@ from pylint.checkers import BaseChecker
 from pylint.checkers.utils import only_required_for_messages
 from pylint.interfaces import HIGH, INFERENCE
 
-from honeyhive.rules import (
+from flake8_honeyhive.rules import (
     ENRICH_SESSION,
     HH001,
     HH002,

@@ -13,7 +13,7 @@ from typing import Any
 
 from flake8_honeyhive.checker import check_tree, could_have_findings
 from flake8_honeyhive.findings import Finding
-from honeyhive.rules import Rule
+from flake8_honeyhive.rules import Rule
 
 __all__ = ["SyntacticFindings"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from astroid import bases, nodes, objects
 
-from honeyhive.rules import DECORATOR_QUALNAMES, TRACER_CLASS_QUALNAMES
+from flake8_honeyhive.rules import DECORATOR_QUALNAMES, TRACER_CLASS_QUALNAMES
 from pylint_honeyhive.annotations import DeclaredTypes, is_annotated_parameter
 from pylint_honeyhive.answers import Answer, inferred, join
 

@@ -6,7 +6,7 @@ from typing import Final
 
 from pylint.typing import MessageDefinitionTuple
 
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = ["MESSAGES", "SYMBOLS", "description"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from astroid import nodes
 
-from honeyhive.rules import (
+from flake8_honeyhive.rules import (
     FORM_DICT_UNPACK,
     FORM_KEYWORD,
     FORM_POSITIONAL,

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Final
 
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 
 FIXTURES: Final = Path(__file__).parent / "fixtures"
 EXAMPLES: Final = Path(__file__).parent.parent / "examples"

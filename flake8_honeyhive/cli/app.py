@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import io
-import os
 import sys
 from collections.abc import Sequence
 
 from flake8_honeyhive.cli.options import CheckArguments, RuleArguments, parse_check, parse_rule
+from flake8_honeyhive.cli.streams import (
+    Output,
+    OutputError,
+    error,
+    flush_at_exit,
+    protect_standard_descriptors,
+)
 
 __all__ = ["EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -15,33 +20,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-
-
-class _Output:
-    """stdout that survives a closed pipe (`honeyhive-lint | head`): later writes are dropped."""
-
-    def __init__(self) -> None:
-        self.closed = False
-        if isinstance(sys.stdout, io.TextIOWrapper):
-            # Never fail on a path or message the terminal's encoding cannot show.
-            sys.stdout.reconfigure(errors="backslashreplace")
-
-    def write(self, text: str) -> None:
-        if self.closed or not text:
-            return
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            self.closed = True
-            # Point stdout at /dev/null so the interpreter's final flush does not fail again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(devnull, sys.stdout.fileno())
-            except (OSError, ValueError, io.UnsupportedOperation):
-                pass
-            finally:
-                os.close(devnull)
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 # ruff's global options, which may also come before the subcommand (`ruff -q check src`).
@@ -64,12 +43,13 @@ def _subcommand_index(arguments: Sequence[str]) -> int:
 
 
 def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    error(message)
     return EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    protect_standard_descriptors()
     try:
         index = _subcommand_index(arguments)
         if arguments[index : index + 1] == ["rule"]:
@@ -79,11 +59,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(parse_check(arguments))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except OutputError as failure:
+        return _error(str(failure))
+    except BaseException as stop:
+        runner = sys.modules.get("flake8_honeyhive.cli.runner")  # loaded if workers ran
+        if runner is not None and isinstance(stop, runner.Terminated):
+            return EXIT_TERMINATED  # SIGTERM while workers ran: they are ended
+        raise
+    finally:
+        flush_at_exit()  # argparse's --help and --version write without flushing
 
 
 def _rule(arguments: RuleArguments) -> int:
     from flake8_honeyhive.cli.explain import all_rules, explain_json, explain_text  # noqa: PLC0415
-    from honeyhive.rules import RULES  # noqa: PLC0415
+    from flake8_honeyhive.rules import RULES  # noqa: PLC0415
 
     if arguments.all:
         rules = all_rules()
@@ -95,7 +84,7 @@ def _rule(arguments: RuleArguments) -> int:
         text = explain_json(rules, many=arguments.all)
     else:
         text = explain_text(rules)
-    _Output().write(text)
+    Output().write(text)
     return EXIT_OK
 
 
@@ -103,4 +92,4 @@ def _check(arguments: CheckArguments) -> int:
     # Imported here so that `--version`, `--help` and `rule` stay fast.
     from flake8_honeyhive.cli.check import run_check  # noqa: PLC0415
 
-    return run_check(arguments, _Output())
+    return run_check(arguments, Output())

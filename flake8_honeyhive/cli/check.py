@@ -6,15 +6,24 @@ import os
 import sys
 from typing import Protocol
 
+from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import ConfigError
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.discovery import DiscoveryOptions, discover
 from flake8_honeyhive.cli.lint import FileJob
 from flake8_honeyhive.cli.options import CheckArguments
-from flake8_honeyhive.cli.output import SUMMARY_FORMATS, Report, render, summary
+from flake8_honeyhive.cli.output import (
+    SUMMARY_FORMATS,
+    Report,
+    printable,
+    relative_path,
+    render,
+    summary,
+)
 from flake8_honeyhive.cli.runner import RunResult, check_files, check_jobs
 from flake8_honeyhive.cli.selectors import UnknownSelectorError
 from flake8_honeyhive.cli.settings import Settings, build_settings
+from flake8_honeyhive.cli.streams import error, warn
 from flake8_honeyhive.prefilter import could_have_findings
 
 __all__ = ["STDIN", "run_check"]
@@ -31,8 +40,8 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
     cwd = os.getcwd()
     try:
         settings = build_settings(arguments.command_line, cwd)
-    except (ConfigError, UnknownSelectorError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except (ConfigError, UnknownSelectorError) as invalid:
+        error(str(invalid))
         return EXIT_USAGE
     read_stdin = STDIN in arguments.paths or (
         not arguments.paths and arguments.stdin_filename is not None
@@ -46,15 +55,25 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         force_exclude=settings.force_exclude,
         project_root=settings.project_root,
     )
-    files = discover(paths, options)
+    discovered = discover(paths, options)
+    files = discovered.files
+    if not arguments.quiet:
+        for problem in discovered.problems:
+            warn(f"Failed to read {printable(relative_path(problem.path, cwd))}: {problem.detail}")
     if arguments.show_files:
         out.write("".join(f"{path}\n" for path in files))
         return EXIT_OK
-    result = check_files(files, settings.enabled_for, jobs=arguments.jobs)
+    cache = None
+    if not arguments.no_cache:
+        directory = arguments.cache_dir or os.path.join(settings.project_root, DEFAULT_CACHE_DIR)
+        cache = Cache.load(os.path.abspath(directory))
+    result = check_files(files, settings.enabled_for, jobs=arguments.jobs, cache=cache)
+    if cache is not None and (failure := cache.save()) and not arguments.quiet:
+        warn(failure)
     if read_stdin:
         _check_stdin(arguments.stdin_filename, settings, result)
     elif not files and not arguments.quiet:
-        print("warning: No Python files found under the given path(s)", file=sys.stderr)
+        warn("No Python files found under the given path(s)")
     report = Report(
         diagnostics=sorted(
             (d for outcome in result.outcomes for d in outcome.diagnostics),
@@ -79,7 +98,8 @@ def _check_stdin(filename: str | None, settings: Settings, result: RunResult) ->
         and settings.excludes.excludes(path, settings.project_root)
     ):
         return  # excluded, as ruff does for pre-commit style invocations
-    source = sys.stdin.buffer.read()
+    # A closed standard input reads as empty, as in ruff.
+    source = sys.stdin.buffer.read() if sys.stdin is not None else b""
     enabled = settings.enabled_for(path)
     if enabled and could_have_findings(source):
         check_jobs([FileJob(path, source, enabled)], result, jobs=1)
@@ -89,7 +109,7 @@ def _print_warnings(result: RunResult, report: Report) -> None:
     for outcome in sorted(result.outcomes, key=lambda outcome: outcome.path):
         for warning in outcome.warnings:
             location = f"{report.display_path(outcome.path)}:{warning.row}"
-            print(f"warning: {warning.headline} on {location}: {warning.detail}", file=sys.stderr)
+            warn(f"{warning.headline} on {location}: {warning.detail}")
 
 
 def _print_report(

@@ -79,9 +79,12 @@ def _table_of(path: str, *, required: bool) -> Mapping[str, Any] | None:
     import tomllib  # noqa: PLC0415 (about 8 ms; only needed when there is a config)
 
     try:
-        document = tomllib.loads(data.decode("utf-8"))
+        # utf-8-sig: a byte order mark, as Windows editors may write, is skipped (ruff does too).
+        document = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     if not is_pyproject:
         return document
     tool = document.get("tool")

@@ -12,7 +12,7 @@ import tokenize
 from functools import cached_property
 from typing import NamedTuple
 
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = [
     "INTERNAL_ERROR",
@@ -109,6 +109,14 @@ def io_error_diagnostic(path: str, error: OSError) -> Diagnostic:
     return Diagnostic(path, 1, 1, 1, 1, None, IO_ERROR, f"{type(error).__name__}: {detail}")
 
 
+def _detail(error: Exception) -> str:
+    if isinstance(error, MemoryError):
+        return "not enough memory to check this file"
+    if isinstance(error, RecursionError):
+        return "nested too deeply to check"
+    return "no detail"
+
+
 def error_diagnostic(path: str, source: SourceText, error: Exception) -> Diagnostic:
     """A file that could not be parsed, decoded (or checked: a bug), at the best position known."""
     name = INVALID_SYNTAX
@@ -126,7 +134,7 @@ def error_diagnostic(path: str, source: SourceText, error: Exception) -> Diagnos
         kind, detail = "SyntaxError", str(error)
         row, column = source.position_of_byte(max(source.source.find(b"\x00"), 0))
     else:
-        name, kind, detail = INTERNAL_ERROR, type(error).__name__, str(error) or "no detail"
+        name, kind, detail = INTERNAL_ERROR, type(error).__name__, str(error) or _detail(error)
         row, column = 1, 0
     end_row, end_column = row, column + 1
     end_offset = error.end_offset if isinstance(error, SyntaxError) else None

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from flake8_honeyhive.cli.gitignore import GIT, GITIGNORE, IgnoreRules, rules_for_directory
 from flake8_honeyhive.cli.globs import PathPatterns
 
-__all__ = ["DEFAULT_EXCLUDES", "PYTHON_SUFFIXES", "DiscoveryOptions", "discover"]
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "PYTHON_SUFFIXES",
+    "Discovered",
+    "DiscoveryOptions",
+    "Problem",
+    "discover",
+]
 
 # ruff's default `exclude`, plus `build` and `__pycache__`, which this tool also skips by default.
 DEFAULT_EXCLUDES = (
@@ -60,22 +67,44 @@ class DiscoveryOptions:
     project_root: str = "."
 
 
-def discover(paths: Iterable[str], options: DiscoveryOptions) -> list[str]:
-    """Absolute paths of the files to check, sorted and without duplicates."""
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An entry the walk could not look into (a loop of links, no permission, a path too long).
+
+    Reported as a warning, as ruff does; the other files are checked.
+    """
+
+    path: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    files: list[str]  # absolute, sorted, without duplicates
+    problems: list[Problem]
+
+
+def discover(paths: Iterable[str], options: DiscoveryOptions) -> Discovered:
+    """The files to check, and the entries that could not be looked into."""
     found: set[str] = set()
+    problems: list[Problem] = []
     for given in paths:
         path = os.path.abspath(given)
         if options.force_exclude and options.excludes.excludes(path, options.project_root):
             continue
         if os.path.isdir(path):
-            found.update(_walk(path, options))
+            found.update(_walk(path, options, problems))
         else:
             # Checked even if it does not exist: reading it then reports the error.
             found.add(path)
-    return sorted(found)
+    return Discovered(sorted(found), sorted(problems, key=lambda problem: problem.path))
 
 
-def _walk(root: str, options: DiscoveryOptions) -> list[str]:
+def _problem(path: str, error: OSError) -> Problem:
+    return Problem(path, error.strerror or str(error))
+
+
+def _walk(root: str, options: DiscoveryOptions, problems: list[Problem]) -> list[str]:
     excludes = options.excludes
     files: list[str] = []
     start_rules = IgnoreRules()
@@ -87,8 +116,11 @@ def _walk(root: str, options: DiscoveryOptions) -> list[str]:
         try:
             with os.scandir(directory) as iterator:
                 entries = list(iterator)
-        except OSError:
-            continue  # vanished or unreadable directory: nothing to check in it
+        except FileNotFoundError:
+            continue  # vanished since its parent was read
+        except OSError as error:  # no permission, a path longer than the system allows
+            problems.append(_problem(directory, error))
+            continue
         names = {entry.name for entry in entries}
         if directory != root:
             if VIRTUALENV_MARKER in names:
@@ -99,17 +131,17 @@ def _walk(root: str, options: DiscoveryOptions) -> list[str]:
             name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if not is_dir and not name.endswith(PYTHON_SUFFIXES):
-                continue
-            path = entry.path
-            if excludes.matches(path, name) or (rules.levels and rules.ignores(path, is_dir)):
-                continue
-            if is_dir:
-                pending.append((path, rules))
-            elif entry.is_file() or (entry.is_symlink() and not os.path.exists(path)):
-                # Regular files and links to them; a dangling link too, to report it. Not a FIFO
-                # or socket that happens to end in .py: reading one could block forever.
-                files.append(path)
+                if not is_dir and not name.endswith(PYTHON_SUFFIXES):
+                    continue
+                path = entry.path
+                if excludes.matches(path, name) or (rules.levels and rules.ignores(path, is_dir)):
+                    continue
+                if is_dir:
+                    pending.append((path, rules))
+                elif entry.is_file() or (entry.is_symlink() and not os.path.exists(path)):
+                    # Regular files and links to them; a dangling link too, to report it. Not a
+                    # FIFO or socket that happens to end in .py: reading one could block forever.
+                    files.append(path)
+            except OSError as error:  # a loop of links, a link into a directory we cannot read
+                problems.append(_problem(entry.path, error))
     return files

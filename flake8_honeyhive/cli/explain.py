@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flake8_honeyhive.ruledocs import GENERATED_NOTE, rule_page
-from honeyhive.rules import PROJECT_URL, RULES, Rule
+from flake8_honeyhive.rules import PROJECT_URL, RULES, Rule
 
 __all__ = ["PROJECT_URL", "all_rules", "explain_json", "explain_text", "rule_json", "rule_markdown"]
 

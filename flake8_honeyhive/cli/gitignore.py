@@ -18,7 +18,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from flake8_honeyhive.cli.globs import bracket_class
+from flake8_honeyhive.cli.globs import GlobError, bracket_class, check_ranges
+from flake8_honeyhive.cli.linear import (
+    ItemAutomaton,
+    Items,
+    Star,
+    TooComplexError,
+    linear_source,
+    mixes_stars,
+    product,
+)
 
 __all__ = ["IgnoreRules", "is_repository_root", "rules_for_directory"]
 
@@ -26,43 +35,82 @@ GITIGNORE = ".gitignore"
 GIT = ".git"
 
 
-def _translate(glob: str) -> str:
-    """A gitignore glob (without its `!` and trailing `/`) as a regex over the relative path."""
-    out: list[str] = []
+_NAME_STAR = Star("[^/]")  # `*`: any bytes but `/`
+_ANY_STAR = Star(".")  # `**` as a whole component: anything
+
+
+def _as_bytes(text: str) -> str:
+    """Text as the bytes git compares, one character per byte (see linear)."""
+    return text.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def _literal(char: str) -> Items:
+    return tuple(re.escape(byte) for byte in _as_bytes(char))
+
+
+def _expansions(glob: str) -> list[Items]:
+    """A gitignore glob (without its `!` and trailing `/`) as sequences of one-byte items.
+
+    Like git, which matches bytes: `?` is one byte, so `?.py` does not match `é.py`.
+    """
+    current: list[Items] = [()]
     index = 0
     while index < len(glob):
         char = glob[index]
+        step = 1
+        items: list[Items]
         if glob.startswith("**", index):
+            step = 2
             before = index == 0 or glob[index - 1] == "/"
             after = index + 2 == len(glob) or glob[index + 2] == "/"
-            if before and after:
-                # `**/` leading or inside: any directories, or none; `/**` trailing: everything.
-                out.append("(?:.*/)?" if index + 2 < len(glob) else ".*")
-                index += 3
-                continue
-            out.append("[^/]*")  # other `**` are plain `*`
-            index += 2
-            continue
-        if char == "\\" and index + 1 < len(glob):
-            out.append(re.escape(glob[index + 1]))
-            index += 2
-            continue
-        if char == "*":
-            out.append("[^/]*")
+            if before and after and index + 2 < len(glob):
+                items = [(), (_ANY_STAR, "/")]  # `**/` leading or inside: any directories, or none
+                step = 3
+            elif before and after:
+                items = [(_ANY_STAR,)]  # `/**` trailing: everything inside
+            else:
+                items = [(_NAME_STAR,)]  # other `**` are plain `*`
+        elif char == "\\" and index + 1 < len(glob):
+            items = [_literal(glob[index + 1])]
+            step = 2
+        elif char == "*":
+            items = [(_NAME_STAR,)]
         elif char == "?":
-            out.append("[^/]")
+            items = [("[^/]",)]
         elif char == "[" and (end := glob.find("]", index + 2)) != -1:
-            out.append("(?!/)" + bracket_class(glob[index + 1 : end]))  # never matches `/`
-            index = end
+            check_ranges(glob[index + 1 : end], glob)
+            # Never matches `/`.
+            items = [("(?!/)" + bracket_class(_as_bytes(glob[index + 1 : end])),)]
+            step = end + 1 - index
         else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
+            items = [_literal(char)]
+        current = product(current, items)
+        index += step
+    return current
+
+
+class _Matcher:
+    """One glob: a regex when its stars are all of one kind, else automata; linear either way."""
+
+    __slots__ = ("automata", "regex", "source")
+
+    def __init__(self, expansions: list[Items]) -> None:
+        simple = [items for items in expansions if not mixes_stars(items)]
+        self.source: bytes | None = (
+            "|".join(map(linear_source, simple)).encode("latin-1") if simple else None
+        )
+        self.regex = re.compile(self.source, re.DOTALL) if self.source is not None else None
+        self.automata = tuple(ItemAutomaton(items) for items in expansions if mixes_stars(items))
+
+    def fullmatch(self, text: bytes) -> bool:
+        if self.regex is not None and self.regex.fullmatch(text):
+            return True
+        return any(automaton.fullmatch(text) for automaton in self.automata)
 
 
 @dataclass(frozen=True, slots=True)
 class _Pattern:
-    regex: re.Pattern[str]
+    matcher: _Matcher
     negated: bool
     directory_only: bool
     name_only: bool  # matched against the entry's name, else against its relative path
@@ -85,37 +133,48 @@ def _parse(line: str) -> _Pattern | None:
     # otherwise it matches a name at any depth.
     name_only = "/" not in text
     try:
-        regex = re.compile(_translate(text.removeprefix("/")), re.DOTALL)
-    except re.error:
+        matcher = _Matcher(_expansions(text.removeprefix("/")))
+    except (GlobError, TooComplexError, re.error):
         return None  # such as the range `[z-a]`, which matches nothing in git either
-    return _Pattern(regex, negated, directory_only, name_only)
+    return _Pattern(matcher, negated, directory_only, name_only)
 
 
-def _any_of(patterns: list[_Pattern]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?:{pattern.regex.pattern})" for pattern in patterns), re.DOTALL)
+@dataclass(frozen=True, slots=True)
+class _AnyOf:
+    """Whether any of some patterns may match: one regex, plus each pattern that needs automata."""
+
+    regex: re.Pattern[bytes] | None
+    others: tuple[_Matcher, ...]
+
+    @classmethod
+    def of(cls, patterns: list[_Pattern]) -> _AnyOf:
+        sources = [p.matcher.source for p in patterns if p.matcher.source is not None]
+        regex = re.compile(b"|".join(sources), re.DOTALL) if sources else None
+        return cls(regex, tuple(p.matcher for p in patterns if p.matcher.automata))
+
+    def fullmatch(self, text: bytes) -> bool:
+        if self.regex is not None and self.regex.fullmatch(text):
+            return True
+        return any(matcher.fullmatch(text) for matcher in self.others)
 
 
 @dataclass(frozen=True, slots=True)
 class IgnoreFile:
-    """The patterns of one ignore file, with two regexes that dismiss most entries at once."""
+    """The patterns of one ignore file, with two tests that dismiss most entries at once."""
 
     patterns: tuple[_Pattern, ...]
-    any_name: re.Pattern[str] | None
-    any_path: re.Pattern[str] | None
+    any_name: _AnyOf
+    any_path: _AnyOf
 
-    def decide(self, relative: str, is_dir: bool) -> bool | None:
+    def decide(self, relative: bytes, is_dir: bool) -> bool | None:
         """True (ignored), False (re-included with `!`) or None (no pattern matches)."""
-        name = relative.rpartition("/")[2]
-        if not (self.any_name and self.any_name.fullmatch(name)) and not (
-            self.any_path and self.any_path.fullmatch(relative)
-        ):
+        name = relative.rpartition(b"/")[2]
+        if not self.any_name.fullmatch(name) and not self.any_path.fullmatch(relative):
             return None
         for pattern in reversed(self.patterns):  # the last matching pattern decides
             if pattern.directory_only and not is_dir:
                 continue
-            if pattern.regex.fullmatch(name if pattern.name_only else relative):
+            if pattern.matcher.fullmatch(name if pattern.name_only else relative):
                 return not pattern.negated
         return None
 
@@ -134,8 +193,8 @@ def _load(path: str) -> IgnoreFile | None:
         return None
     return IgnoreFile(
         tuple(patterns),
-        any_name=_any_of([pattern for pattern in patterns if pattern.name_only]),
-        any_path=_any_of([pattern for pattern in patterns if not pattern.name_only]),
+        any_name=_AnyOf.of([pattern for pattern in patterns if pattern.name_only]),
+        any_path=_AnyOf.of([pattern for pattern in patterns if not pattern.name_only]),
     )
 
 
@@ -199,7 +258,7 @@ def _decision(spec: IgnoreFile, directory: str, path: str, is_dir: bool) -> bool
     if path == directory:
         return None  # a directory's own .gitignore is about its contents
     relative = path[len(directory) + 1 :] if directory != os.sep else path[1:]
-    return spec.decide(relative, is_dir)
+    return spec.decide(os.fsencode(relative), is_dir)
 
 
 def _repository_rules(repository: str, has_gitignore: bool) -> IgnoreRules:

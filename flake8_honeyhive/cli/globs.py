@@ -15,12 +15,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from flake8_honeyhive.cli.linear import Items, Star, TooComplexError, linear_source, product
+
 __all__ = [
     "GlobError",
     "PathPatterns",
     "PatternSpec",
     "PerFileIgnore",
     "bracket_class",
+    "check_ranges",
     "compile_glob",
 ]
 
@@ -47,17 +50,41 @@ def bracket_class(body: str) -> str:
     return f"[{'^' if negate else ''}{escaped}]"
 
 
-def _translate(pattern: str) -> str:
-    out: list[str] = []
-    depth = 0
+def check_ranges(body: str, pattern: str) -> None:
+    """Reject a reversed range such as `[z-a]`, as ruff does (Python's `re` would too, later)."""
+    members = body[1:] if body[:1] in ("!", "^") else body
+    index = 0
+    while index < len(members):
+        if index + 2 < len(members) and members[index + 1] == "-":
+            low, high = members[index], members[index + 2]
+            if low > high:
+                raise GlobError(f"invalid range `{low}-{high}` in pattern {pattern!r}")
+            index += 3
+        else:
+            index += 1
+
+
+_STAR = Star(".")
+# `**/`: any directories, or none.
+_ANY_DIRECTORIES: list[Items] = [(), (_STAR, "/")]
+
+
+def _expansions(pattern: str) -> list[Items]:
+    """The pattern as sequences of one-character regexes and stars, `{a,b}` expanded.
+
+    Iterative, so that a pattern nested a thousand `{` deep is no RecursionError.
+    """
+    # Per open `{`: the finished alternatives, and the sequences of the one being read.
+    stack: list[tuple[list[Items], list[Items]]] = []
+    current: list[Items] = [()]
     index = 0
     while index < len(pattern):
         char = pattern[index]
+        items: list[Items] | None = None
         if char == "\\" and index + 1 < len(pattern):
-            out.append(re.escape(pattern[index + 1]))
-            index += 2
-            continue
-        if char == "*":
+            items = [(re.escape(pattern[index + 1]),)]
+            index += 1
+        elif char == "*":
             start = index
             while index + 1 < len(pattern) and pattern[index + 1] == "*":
                 index += 1
@@ -67,34 +94,54 @@ def _translate(pattern: str) -> str:
             if index - start == 1 and whole_component and index + 1 < len(pattern):
                 # `**/` matches any directories, or none: `scripts/**/*.py` covers
                 # `scripts/tool.py`, and `**/tool.py` a `tool.py` at the root (globset).
-                out.append("(?:.*/)?")
-                index += 1  # the `/` is part of the optional group
+                items = _ANY_DIRECTORIES
+                index += 1  # the `/` is part of the option
             else:
-                out.append(".*")
+                items = [(_STAR,)]
         elif char == "?":
-            out.append(".")
+            items = [(".",)]
         elif char == "[" and (end := _class_end(pattern, index)) != -1:
-            out.append(bracket_class(pattern[index + 1 : end]))
+            body = pattern[index + 1 : end]
+            check_ranges(body, pattern)
+            items = [(bracket_class(body),)]
             index = end
         elif char == "{":
-            depth += 1
-            out.append("(?:")
-        elif char == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif char == "," and depth:
-            out.append("|")
+            stack.append(([], current))
+            current = [()]
+        elif char == "," and stack:
+            stack[-1][0].extend(current)
+            current = [()]
+        elif char == "}" and stack:
+            finished, outer = stack.pop()
+            current = product(outer, list(dict.fromkeys([*finished, *current])))
         else:
-            out.append(re.escape(char))
+            items = [(re.escape(char),)]
+        if items is not None:
+            current = product(current, items)
         index += 1
-    if depth:
+    if stack:
         raise GlobError(f"unclosed `{{` in pattern {pattern!r}")
-    return "".join(out)
+    return current
+
+
+def _translate(pattern: str) -> str:
+    try:
+        expansions = _expansions(pattern)
+    except TooComplexError as error:
+        raise GlobError(f"pattern {pattern!r} is too complex: {error}") from None
+    return "(?:" + "|".join(map(linear_source, expansions)) + ")"
 
 
 def compile_glob(pattern: str) -> re.Pattern[str]:
-    """The pattern as a regular expression to use with `fullmatch`."""
-    return re.compile(_translate(pattern), re.DOTALL)
+    """The pattern as a regular expression to use with `fullmatch`; it matches in linear time."""
+    return _compile(_translate(pattern), pattern)
+
+
+def _compile(source: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source, re.DOTALL)
+    except (re.error, RecursionError, OverflowError) as error:
+        raise GlobError(f"invalid pattern {pattern!r}: {error}") from None
 
 
 def _anchored(pattern: str, root: str) -> str:
@@ -128,11 +175,7 @@ class PathPatterns:
             sources.append(_anchored(spec.pattern, spec.root))
             if "/" not in spec.pattern:
                 sources.append(_translate(spec.pattern))
-        self._regex = (
-            re.compile("|".join(f"(?:{source})" for source in sources), re.DOTALL)
-            if sources
-            else None
-        )
+        self._regex = _compile("|".join(sources), ", ".join(self.patterns)) if sources else None
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -181,7 +224,7 @@ class PerFileIgnore:
         return cls(
             pattern=pattern,
             codes=codes,
-            absolute=re.compile(_anchored(body, root), re.DOTALL),
+            absolute=_compile(_anchored(body, root), pattern),
             basename=compile_glob(body),
             negated=negated,
         )

@@ -20,8 +20,11 @@ _NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # A finding can sit on any row of an f-string that spans rows, not only on a row showing its
 # quotes: a triple-quoted one, or (Python 3.12+) a single-quoted one whose `{` field a row ends in
 # (quotes may come before it: `f"{d['k']} {`). Only a gate for tokenizing: extra matches cost time.
+# (`rf`, `fr` or `f`, not ending a longer word: written to start with a character class, which
+# the regular expression engine scans for quickly; a leading look-behind made it five times slower.)
 _MULTILINE_FSTRING = re.compile(
-    r"(?<!\w)(?:[rR]?[fF]|[fF][rR])(?:\"{3}|'{3}|[\"'][^\n]*\{[^}\n]*$)", re.MULTILINE
+    r"[rRfF](?<!\w.)(?:(?<=[rR])[fF]|(?<=[fF])[rR]?)(?:\"{3}|'{3}|[\"'][^\n]*\{[^}\n]*$)",
+    re.MULTILINE,
 )
 
 

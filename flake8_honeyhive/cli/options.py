@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
-from honeyhive import __version__
+
+# Written here rather than in the cache module, which `--version` need not load.
+DEFAULT_CACHE_DIR = ".honeyhive_lint_cache"
+CACHE_DIR_ENV = "HONEYHIVE_LINT_CACHE_DIR"
 
 __all__ = [
     "PROG",
@@ -66,6 +71,8 @@ class CheckArguments:
     silent: bool
     show_files: bool
     jobs: int | None
+    no_cache: bool = False
+    cache_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +187,19 @@ def _check_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes (default: 1 for small inputs, else one per available core)",
     )
+    parser.add_argument(
+        "-n",
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache of earlier results",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="PATH",
+        default=os.environ.get(CACHE_DIR_ENV) or None,
+        help=f"where to keep the cache (default: {DEFAULT_CACHE_DIR} in the project root; "
+        f"environment: {CACHE_DIR_ENV})",
+    )
     return parser
 
 
@@ -212,6 +232,8 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         silent=namespace.silent,
         show_files=namespace.show_files,
         jobs=namespace.jobs,
+        no_cache=namespace.no_cache,
+        cache_dir=namespace.cache_dir,
     )
 
 

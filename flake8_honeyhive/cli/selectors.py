@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 
 __all__ = [
     "ALL",

@@ -46,7 +46,7 @@ class Run:
         return self.stdout.splitlines()
 
 
-def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> Run:
+def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None, timeout: float = 120) -> Run:
     """Run `honeyhive-lint ARGS` in `cwd` and capture everything."""
     completed = subprocess.run(
         [str(SCRIPT), *map(str, args)],
@@ -54,7 +54,7 @@ def lint(*args: str | Path, cwd: Path, stdin: bytes | None = None) -> Run:
         input=stdin if stdin is not None else b"",
         capture_output=True,
         check=False,
-        timeout=120,
+        timeout=timeout,
     )
     return Run(
         completed.returncode,
@@ -85,3 +85,24 @@ def reported(run: Run, root: Path) -> list[tuple[str, int, int, str | None]]:
         )
         for d in run.json()
     ]
+
+
+GIT = shutil.which("git")
+
+
+def git_init(root: Path) -> None:
+    assert GIT is not None
+    subprocess.run([GIT, "init", "-q", str(root)], check=True, capture_output=True)
+
+
+def git_untracked(root: Path) -> list[str]:
+    """The Python files git itself does not ignore, with their names as written (not quoted)."""
+    assert GIT is not None
+    listed = subprocess.run(
+        [GIT, "-c", "core.quotePath=false", "ls-files", "--others", "--exclude-standard"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return sorted(path for path in listed if path.endswith(".py"))

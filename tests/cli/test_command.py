@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from flake8_honeyhive import __version__
 from flake8_honeyhive.cli import check as check_module
 from flake8_honeyhive.cli import main
 from flake8_honeyhive.cli.explain import rule_markdown
-from honeyhive import __version__
-from honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES
+from flake8_honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES
 from tests.cli.helpers import (
     HH001_SOURCE,
     HH002_LEGACY_SOURCE,

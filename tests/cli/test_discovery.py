@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from flake8_honeyhive.cli.discovery import DEFAULT_EXCLUDES
 from flake8_honeyhive.cli.globs import GlobError, PathPatterns, PatternSpec, compile_glob
-from tests.cli.helpers import HH001_SOURCE, RUFF, lint, write
+from tests.cli.helpers import GIT, HH001_SOURCE, RUFF, git_init, git_untracked, lint, write
 
 
 def _shown(*args: str | Path, cwd: Path) -> list[str]:
@@ -140,14 +139,6 @@ def test_output_is_sorted_by_path_then_position(tree: Path) -> None:
     assert len(keys) == 4
 
 
-GIT = shutil.which("git")
-
-
-def _git_init(path: Path) -> None:
-    assert GIT is not None
-    subprocess.run([GIT, "init", "-q", str(path)], check=True, capture_output=True)
-
-
 @pytest.mark.skipif(GIT is None, reason="needs git")
 def test_gitignore_in_a_repository(tree: Path) -> None:
     write(
@@ -161,7 +152,7 @@ def test_gitignore_in_a_repository(tree: Path) -> None:
     )
     # Outside a git work tree, .gitignore files are not read (as in ruff).
     assert "scripts/run.py" in _shown(cwd=tree)
-    _git_init(tree)
+    git_init(tree)
     (tree / ".git" / "info").mkdir(exist_ok=True)
     (tree / ".git" / "info" / "exclude").write_text("local.py\n", encoding="utf-8")
     write(tree, {".git/hooks/hook.py": HH001_SOURCE})  # never checked
@@ -182,19 +173,6 @@ def test_gitignore_in_a_repository(tree: Path) -> None:
     assert "pkg/local.py" not in _shown("--respect-gitignore", cwd=tree)
 
 
-def _git_untracked(root: Path) -> list[str]:
-    """The Python files git itself does not ignore."""
-    assert GIT is not None
-    listed = subprocess.run(
-        [GIT, "ls-files", "--others", "--exclude-standard"],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
-    return sorted(path for path in listed if path.endswith(".py"))
-
-
 @pytest.mark.skipif(GIT is None, reason="needs git")
 @pytest.mark.parametrize(
     ("root_rules", "nested_rules"),
@@ -213,15 +191,15 @@ def test_gitignore_decides_as_git_does(root_rules: str, nested_rules: str, tmp_p
     names += ["src/pkg/x/c.py", "tests/t.py", "tests/data/d.py", "docs/c.py", "docs/sub/d.py"]
     files: dict[str, str | bytes] = dict.fromkeys(names, "x = 1\n")
     write(tmp_path, files | {".gitignore": root_rules, "src/.gitignore": nested_rules})
-    _git_init(tmp_path)
-    assert _shown(cwd=tmp_path) == _git_untracked(tmp_path)
+    git_init(tmp_path)
+    assert _shown(cwd=tmp_path) == git_untracked(tmp_path)
 
 
 @pytest.mark.skipif(GIT is None, reason="needs git")
 def test_nested_repository_starts_afresh(tmp_path: Path) -> None:
     write(tmp_path, {".gitignore": "vendor.py\n", "vendor.py": "", "sub/vendor.py": ""})
-    _git_init(tmp_path)
-    _git_init(tmp_path / "sub")
+    git_init(tmp_path)
+    git_init(tmp_path / "sub")
     assert _shown(cwd=tmp_path) == ["sub/vendor.py"]
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from honeyhive import __version__
-from honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
+from flake8_honeyhive import __version__
+from flake8_honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -274,7 +274,7 @@ def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
     for output_format in ("concise", "full", "json", "json-lines", "github", "pylint", "sarif"):
         run = lint("--output-format", output_format, cwd=tmp_path)
         assert (run.returncode, run.stderr) == (1, ""), output_format
-    assert lint(cwd=tmp_path).lines[0].startswith("bad\\udcffname.py:3:1: HH001 ")
+    assert lint(cwd=tmp_path).lines[0].startswith("bad\ufffdname.py:3:1: HH001 ")  # as ruff
     document = lint("--output-format", "sarif", cwd=tmp_path).json()
     _validate_sarif(document)
     uris = [

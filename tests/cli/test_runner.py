@@ -10,7 +10,7 @@ import pytest
 
 from flake8_honeyhive.cli import runner
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER
 
 EVERY_RULE = frozenset(RULES)
@@ -56,6 +56,29 @@ def test_much_to_parse_uses_every_core_with_the_same_results(tmp_path: Path) -> 
     assert serial.parallel_workers == 0
     assert _summary(parallel) == _summary(serial)
     assert all(len(outcome.diagnostics) == 1 for outcome in serial.outcomes)
+
+
+@pytest.mark.skipif(runner.available_cores() < 2, reason="needs two cores")
+def test_the_pool_takes_chunks_while_files_are_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _files(tmp_path / "files", 60_000)
+    serial = runner.check_files(paths, _every_rule, jobs=1)
+    sent: list[int] = []
+    submit = runner._Pool.submit
+
+    def counting(pool: runner._Pool, chunk: list[FileJob]) -> None:
+        sent.append(len(chunk))
+        submit(pool, chunk)
+
+    monkeypatch.setattr(runner._Pool, "submit", counting)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_BYTES", 10_000)
+    monkeypatch.setattr(runner, "STREAM_CHUNK_BYTES", 5_000)
+    streamed = runner.check_files(paths, _every_rule)
+    assert streamed.parallel_workers == runner.available_cores()
+    assert len(sent) > 5  # chunk after chunk, not one batch at the end
+    assert sum(sent) == len(paths) - 1  # every file that needs parsing, once
+    assert _summary(streamed) == _summary(serial)
 
 
 def _die(jobs: Sequence[FileJob]) -> list[FileOutcome]:

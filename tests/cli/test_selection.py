@@ -13,7 +13,7 @@ from flake8_honeyhive.cli.selectors import (
     parse_selector,
     resolve,
 )
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from tests.cli.helpers import IMPORT, TRACER, lint, write
 
 EVERY_CODE = frozenset(RULES)

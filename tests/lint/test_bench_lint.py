@@ -12,11 +12,15 @@ from tests.benchmark_runs import BENCHMARKS, missing_figures, quick_table
 
 def test_bench_lint_quick_run_prints_every_figure() -> None:
     # The run also checks itself: both tools see the same files, the dense corpus yields exactly
-    # its planted findings, and flake8 reports the same with and without the HH plugin hidden.
+    # its planted findings (from the cache too, and in-process as from a full parse of each file),
+    # and flake8 reports the same with and without the HH plugin hidden.
     table = quick_table("bench_lint.py")
     figures = (
         "stdlib: `honeyhive-lint` vs `ruff",
-        "dense: `honeyhive-lint` vs `ruff",
+        "dense, cold: `honeyhive-lint --no-cache` vs `ruff check --no-cache",
+        "dense, warm: `honeyhive-lint` with its cache filled",
+        "peak memory per MB of source",
+        "one file): `--jobs 1` vs ruff",
         "end to end, wall time: with the HH plugin vs without",
         "end to end, CPU time (all processes): with HH vs without",
         "per file, in-process CPU time: HH's work",

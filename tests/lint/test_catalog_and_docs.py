@@ -10,7 +10,7 @@ import pytest
 
 from flake8_honeyhive import ruledocs
 from flake8_honeyhive.checker import check_source
-from honeyhive.rules import RETIRED_CODES, RULES, Rule
+from flake8_honeyhive.rules import RETIRED_CODES, RULES, Rule
 
 ROOT = Path(__file__).resolve().parents[2]
 

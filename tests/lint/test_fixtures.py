@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flake8_honeyhive.checker import check_source
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from tests.expectations import expected_findings, syntactic_fixtures
 
 

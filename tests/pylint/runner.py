@@ -11,7 +11,7 @@ from pylint.lint import Run
 from pylint.reporters import CollectingReporter
 
 from flake8_honeyhive.checker import check_source
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 
 PLUGIN_ONLY: Final = (
     "--load-plugins=pylint_honeyhive",

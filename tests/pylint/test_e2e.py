@@ -12,7 +12,7 @@ from typing import Final
 
 import pytest
 
-from honeyhive.rules import HH001, HH002, RULES
+from flake8_honeyhive.rules import HH001, HH002, RULES
 from tests.expectations import EXAMPLES, example_modules, expected_findings
 
 TEMPLATE: Final = "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}:{msg}"

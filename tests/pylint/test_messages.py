@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from pylint_honeyhive import HoneyHiveChecker
 from pylint_honeyhive.messages import MESSAGES, description
 

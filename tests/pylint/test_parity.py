@@ -17,7 +17,7 @@ from typing import Final
 
 import pytest
 
-from honeyhive.rules import HH001, RULES
+from flake8_honeyhive.rules import HH001, RULES
 from tests.expectations import EXAMPLES, example_modules, expected_findings, syntactic_fixtures
 from tests.pylint.functional import INFERENCE_FIXTURES, inference_fixtures
 from tests.pylint.runner import Reported, flake8_engine, lines_and_codes, pylint_run

@@ -14,7 +14,7 @@ from typing import Final
 
 from astroid import MANAGER, nodes
 
-from honeyhive.rules import RULES
+from flake8_honeyhive.rules import RULES
 from pylint_honeyhive.answers import Answer
 from pylint_honeyhive.inference import TracerInference
 

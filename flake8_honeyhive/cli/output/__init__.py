@@ -9,7 +9,16 @@ from importlib import import_module
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 
-__all__ = ["DEFAULT_FORMAT", "OUTPUT_FORMATS", "SUMMARY_FORMATS", "Report", "render", "summary"]
+__all__ = [
+    "DEFAULT_FORMAT",
+    "OUTPUT_FORMATS",
+    "SUMMARY_FORMATS",
+    "Report",
+    "printable",
+    "relative_path",
+    "render",
+    "summary",
+]
 
 # format name -> module.function that renders it
 _RENDERERS: Mapping[str, tuple[str, str]] = {
@@ -35,10 +44,28 @@ class Report:
     cwd: str
     sources: Mapping[str, bytes] = field(default_factory=dict)
 
+    def relative_path(self, path: str) -> str:
+        return relative_path(path, self.cwd)
+
     def display_path(self, path: str) -> str:
         """Relative to the current directory when inside it, as ruff prints paths."""
-        prefix = self.cwd.rstrip(os.sep) + os.sep
-        return path[len(prefix) :] if path.startswith(prefix) else path
+        return printable(relative_path(path, self.cwd))
+
+
+def relative_path(path: str, cwd: str) -> str:
+    """`path` relative to `cwd` when inside it, else as it is."""
+    prefix = cwd.rstrip(os.sep) + os.sep
+    return path[len(prefix) :] if path.startswith(prefix) else path
+
+
+def printable(path: str) -> str:
+    """A path as text: bytes of a file name that are not UTF-8 show as U+FFFD, as in ruff.
+
+    (Python keeps them as lone surrogates, which JSON would carry as invalid `\\udcXX`.)
+    """
+    if path.isascii():
+        return path
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def render(output_format: str, report: Report) -> str:

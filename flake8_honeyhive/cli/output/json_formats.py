@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic
-from flake8_honeyhive.cli.output import Report
+from flake8_honeyhive.cli.output import Report, printable
 
 __all__ = ["as_json", "json_array", "json_lines"]
 
@@ -17,7 +17,7 @@ def as_json(diagnostic: Diagnostic) -> dict[str, Any]:
         "cell": None,
         "code": diagnostic.code,
         "end_location": {"column": diagnostic.end_column, "row": diagnostic.end_line},
-        "filename": diagnostic.path,
+        "filename": printable(diagnostic.path),
         "fix": None,
         "location": {"column": diagnostic.column, "row": diagnostic.line},
         "message": diagnostic.message,

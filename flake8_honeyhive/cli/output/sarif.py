@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.explain import PROJECT_URL, rule_markdown
 from flake8_honeyhive.cli.output import Report
-from honeyhive import __version__
-from honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "sarif"]
 
@@ -43,7 +43,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _artifact_location(report: Report, path: str) -> dict[str, str]:
-    shown = report.display_path(path)
+    shown = report.relative_path(path)
     if shown != path or not os.path.isabs(path):
         # surrogateescape: a file name that is not UTF-8 keeps its original bytes.
         uri = quote(shown.replace(os.sep, "/"), errors="surrogateescape")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic
-from flake8_honeyhive.cli.output import Report
+from flake8_honeyhive.cli.output import Report, printable
 
 __all__ = ["body", "concise", "github", "pylint"]
 
@@ -52,7 +52,7 @@ def github(report: Report) -> str:
             f"{key}={_escape_property(str(value))}"
             for key, value in (
                 ("title", f"{TOOL} ({d.label})"),
-                ("file", d.path),
+                ("file", printable(d.path)),
                 ("line", d.line),
                 ("col", d.column),
                 ("endLine", d.end_line),

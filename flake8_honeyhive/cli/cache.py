@@ -1,0 +1,157 @@
+"""Results of earlier runs, as ruff keeps them in `.ruff_cache`.
+
+One file per tool version and Python version (the parser decides what is a syntax error) under
+`.honeyhive_lint_cache/` in the project root, or `--cache-dir`, or `HONEYHIVE_LINT_CACHE_DIR`.
+Each entry belongs to one path and is used only for the same content (a BLAKE2 digest of the
+file's bytes) checked with the same rules (after `per-file-ignores`); anything else is checked
+again. The directory holds a `.gitignore` of `*` and a `CACHEDIR.TAG`, as ruff's does.
+
+A cache is an optimisation, never a source of truth or of failure: a file that cannot be read or
+does not have the expected shape is ignored (entries are plain tuples read with `marshal`, which
+builds no other objects and runs no code), and one that cannot be written (a full disk, a
+read-only directory) costs a warning. Writes go to a temporary file renamed over the old one, so
+that concurrent runs never see half a file; the last one to finish wins, and the other's new
+entries are checked again next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final
+
+from flake8_honeyhive import __version__
+from flake8_honeyhive.cli.diagnostics import Diagnostic
+from flake8_honeyhive.cli.lint import FileOutcome
+from flake8_honeyhive.cli.noqa import NoqaWarning
+from flake8_honeyhive.cli.options import CACHE_DIR_ENV, DEFAULT_CACHE_DIR
+
+__all__ = ["CACHE_DIR_ENV", "DEFAULT_CACHE_DIR", "Cache", "digest"]
+
+_FORMAT: Final = 1  # bumped when the shape of an entry changes
+_TAG: Final = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by honeyhive-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+# path -> (digest, enabled codes, diagnostics without their path, noqa warnings)
+_Entry = tuple[bytes, tuple[str, ...], tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
+
+
+def digest(source: bytes) -> bytes:
+    return hashlib.blake2b(source, digest_size=16).digest()
+
+
+@dataclass
+class Cache:
+    directory: str
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    _changed: bool = False
+
+    @property
+    def path(self) -> str:
+        python = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        return os.path.join(self.directory, __version__, f"{python}-{_code_fingerprint()}.cache")
+
+    @classmethod
+    def load(cls, directory: str) -> Cache:
+        cache = cls(directory)
+        try:
+            with open(cache.path, "rb") as handle:
+                data = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return cache  # none yet, unreadable or corrupt: start afresh
+        if isinstance(data, tuple) and len(data) == 2 and data[0] == _FORMAT:
+            entries = data[1]
+            if isinstance(entries, dict):
+                cache._entries = {
+                    path: entry
+                    for path, entry in entries.items()
+                    if isinstance(path, str) and _well_formed(entry)
+                }
+        return cache
+
+    def get(self, path: str, source_digest: bytes, enabled: frozenset[str]) -> FileOutcome | None:
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != source_digest or entry[1] != tuple(sorted(enabled)):
+            return None
+        try:
+            diagnostics = tuple(Diagnostic(path, *fields) for fields in entry[2])
+            warnings = tuple(NoqaWarning(*fields) for fields in entry[3])
+        except TypeError:
+            return None
+        return FileOutcome(path, diagnostics, warnings)
+
+    def put(self, outcome: FileOutcome, source_digest: bytes, enabled: frozenset[str]) -> None:
+        self._entries[outcome.path] = (
+            source_digest,
+            tuple(sorted(enabled)),
+            tuple(tuple(diagnostic[1:]) for diagnostic in outcome.diagnostics),
+            tuple((w.row, w.headline, w.detail) for w in outcome.warnings),
+        )
+        self._changed = True
+
+    def save(self) -> str | None:
+        """Write the entries if any changed; the problem, if that failed."""
+        if not self._changed:
+            return None
+        try:
+            target = self.path
+            _prepare(self.directory, os.path.dirname(target))
+            data = marshal.dumps((_FORMAT, self._entries))
+            import tempfile  # noqa: PLC0415 (only when there is something to write)
+
+            descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+            try:
+                with os.fdopen(descriptor, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, target)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except (OSError, ValueError) as error:
+            detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+            return f"cannot write the cache in {self.directory}: {detail}"
+        return None
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The tool's own files (names, sizes, times): in an editable install the code changes
+    without the version, and results of other code must not be trusted."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    state = hashlib.blake2b(digest_size=8)
+    for directory, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(directory, name))
+                state.update(f"{directory}/{name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return state.hexdigest()
+
+
+def _prepare(root: str, directory: str) -> None:
+    """Create the cache directory, tagged and ignored by git as ruff's is."""
+    os.makedirs(directory, exist_ok=True)
+    for name, text in ((".gitignore", "*\n"), ("CACHEDIR.TAG", _TAG)):
+        path = os.path.join(root, name)
+        if not os.path.exists(path):
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+
+
+def _well_formed(entry: object) -> bool:
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 4
+        and isinstance(entry[0], bytes)
+        and isinstance(entry[1], tuple)
+        and isinstance(entry[2], tuple)
+        and isinstance(entry[3], tuple)
+        and all(isinstance(fields, tuple) and len(fields) == 8 for fields in entry[2])
+        and all(isinstance(fields, tuple) and len(fields) == 3 for fields in entry[3])
+    )
