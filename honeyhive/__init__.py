@@ -21,10 +21,14 @@ from honeyhive.errors import (
 if TYPE_CHECKING:
     from honeyhive.tracer import (
         HoneyHiveTracer,
+        aflush,
+        ashutdown,
         atrace,
+        delivery_stats,
         enrich_session,
         enrich_span,
         flush,
+        shutdown,
         trace,
         trace_class,
     )
@@ -36,10 +40,14 @@ __all__ = [
     "SessionIdArgumentWarning",
     "SingleSessionError",
     "TracerReuseWarning",
+    "aflush",
+    "ashutdown",
     "atrace",
+    "delivery_stats",
     "enrich_session",
     "enrich_span",
     "flush",
+    "shutdown",
     "trace",
     "trace_class",
 ]
@@ -47,10 +55,14 @@ __all__ = [
 _LAZY = frozenset(
     {
         "HoneyHiveTracer",
+        "aflush",
+        "ashutdown",
         "atrace",
+        "delivery_stats",
         "enrich_session",
         "enrich_span",
         "flush",
+        "shutdown",
         "trace",
         "trace_class",
     }

@@ -8,7 +8,9 @@ from honeyhive.errors import (
 )
 from honeyhive.tracer.core import HoneyHiveTracer
 from honeyhive.tracer.decorators import atrace, trace, trace_class
-from honeyhive.tracer.enrich import enrich_session, enrich_span, flush
+from honeyhive.tracer.enrich import aflush, enrich_session, enrich_span, flush
+from honeyhive.tracer.pipeline import stats as delivery_stats
+from honeyhive.tracer.process_exit import ashutdown, shutdown
 
 __all__ = [
     "HoneyHiveTracer",
@@ -16,10 +18,14 @@ __all__ = [
     "SessionIdArgumentWarning",
     "SingleSessionError",
     "TracerReuseWarning",
+    "aflush",
+    "ashutdown",
     "atrace",
+    "delivery_stats",
     "enrich_session",
     "enrich_span",
     "flush",
+    "shutdown",
     "trace",
     "trace_class",
 ]

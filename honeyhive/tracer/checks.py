@@ -34,12 +34,12 @@ def tracer_reuse(usage: str, *, strict: bool, stacklevel: int) -> None:
 
 
 def strict_for(tracer: HoneyHiveTracer | None) -> bool:
-    """Strict mode for a check: the explicit tracer's, else ``HH_STRICT``, else the default
-    tracer's (a decorator at import time usually has no tracer yet)."""
+    """Strict mode for a check: the explicit tracer's, else ``HH_STRICT``, else the tracer
+    resolved here, else whether any live tracer is strict (a decorator at import time usually has
+    no tracer yet)."""
     if tracer is not None:
         return tracer.strict
     from_env = env_flag(ENV_STRICT)
     if from_env is not None:
         return from_env
-    default = registry.default_tracer()
-    return default is not None and default.strict
+    return registry.strict_default()

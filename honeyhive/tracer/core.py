@@ -35,7 +35,7 @@ from honeyhive.rules import (
     USAGE_ENRICH_OTHER_SESSION,
     rebind_usage,
 )
-from honeyhive.tracer import checks, decorators, events, registry
+from honeyhive.tracer import attribution, checks, decorators, events, process_exit, registry
 from honeyhive.tracer import pipeline as pipelines
 from honeyhive.tracer.attributes import PROJECT, SESSION_ID, SOURCE
 from honeyhive.tracer.config import (
@@ -49,15 +49,15 @@ from honeyhive.tracer.config import (
 from honeyhive.tracer.enrich import enrich_current_span
 from honeyhive.tracer.legacy import LegacySessionMethods, new_or_given_session_id
 from honeyhive.tracer.stats import DeliveryStats
-from honeyhive.tracer.waiting import timeout_seconds
+from honeyhive.tracer.waiting import settled_within, timeout_seconds
 from honeyhive.tracer.wrapping import TraceScope
 
 __all__ = ["HoneyHiveTracer", "TracerOptions"]
 
 logger: Final = logging.getLogger("honeyhive")
 
-# Ending a session (``with`` exit, ``shutdown()``) waits at most this long for its queued data,
-# and not at all while the destination is failing.
+# ``async with`` exit waits (without blocking the loop) at most this long for the queued data, and
+# no longer once the destination is seen failing. A plain ``with`` exit never waits.
 END_FLUSH_TIMEOUT_S: Final = 5.0
 DEFAULT_FLUSH_TIMEOUT_MS: Final = 30_000
 DEFAULT_SHUTDOWN_TIMEOUT_MS: Final = 10_000
@@ -128,17 +128,17 @@ class _SessionEnd:
         self.pipeline = pipeline
         self.ended = False
 
-    def end(self, *, explicit: bool) -> bool | None:
+    def end(self, *, close_if_last: bool = False) -> bool | None:
         """None if already ended; else whether the pipeline must now close."""
         with _end_lock:
             if self.ended:
                 return None
             self.ended = True
         registry.remove_live(self.serial)
-        return pipelines.release(self.pipeline, explicit=explicit)
+        return pipelines.release(self.pipeline, close_if_last=close_if_last)
 
     def collected(self) -> None:
-        self.end(explicit=False)
+        self.end()
 
 
 @functools.lru_cache(maxsize=256)
@@ -191,6 +191,7 @@ class HoneyHiveTracer(LegacySessionMethods):
 
     __slots__ = (
         "__weakref__",
+        "_attribute_room",
         "_end",
         "_link_context",
         "_open",
@@ -208,6 +209,7 @@ class HoneyHiveTracer(LegacySessionMethods):
     _session_id: Final = _ReadOnlySessionId("_session_id")
 
     _sid: str
+    _attribute_room: int
     _session_name: str
     _settings: TracerSettings
     _pipeline: pipelines.Pipeline
@@ -321,6 +323,7 @@ class HoneyHiveTracer(LegacySessionMethods):
         self._settings = settings
         self._pipeline = pipeline
         self._otel_tracer = pipeline.otel_tracer
+        self._attribute_room = pipeline.attribute_room
         self._sid = session_id
         self._session_name = session_name
         attributes = {SESSION_ID: session_id, SOURCE: destination.source}
@@ -332,14 +335,16 @@ class HoneyHiveTracer(LegacySessionMethods):
         self._open = []
         serial = registry.next_serial()
         self._end = _SessionEnd(serial, pipeline)
-        registry.add_live(serial, self)
+        # Created inside a request's trace: this tracer belongs to that request (never a fallback).
+        registry.add_live(serial, self, scoped=origin is not None or attribution.in_request_here())
         weakref.finalize(self, self._end.collected).atexit = False
+        process_exit.watch_sigterm()
         if send_start and pipeline.rest is not None:
-            session_metadata = dict(metadata) if metadata else {}
-            for key in ("run_id", "dataset_id", "datapoint_id"):
-                value = getattr(settings, key)
-                if value is not None:
-                    session_metadata.setdefault(key, value)
+            evaluation = {
+                key: value
+                for key in ("run_id", "dataset_id", "datapoint_id")
+                if (value := getattr(settings, key)) is not None
+            }
             pipeline.send(
                 events.session_start(
                     session_id=session_id,
@@ -347,7 +352,7 @@ class HoneyHiveTracer(LegacySessionMethods):
                     session_name=session_name,
                     source=destination.source,
                     inputs=inputs,
-                    metadata=session_metadata,
+                    metadata=events.with_defaults(metadata, evaluation),
                     user_properties=user_properties,
                 )
             )
@@ -657,8 +662,11 @@ class HoneyHiveTracer(LegacySessionMethods):
     # --- lifetime ---------------------------------------------------------------------------
 
     def __enter__(self) -> Self:
-        """Make this tracer active for the block; on exit its session ends."""
+        """Make this tracer active for the block; on exit its session ends (without waiting)."""
         self._open.append(registry.ACTIVE.set(self))
+        registry.mark_scoped(self._end.serial)
+        # Entered inside a trace (a request's server span): that trace is this session's now.
+        attribution.claim_here(self)
         return self
 
     def __exit__(
@@ -667,39 +675,78 @@ class HoneyHiveTracer(LegacySessionMethods):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._deactivate()
+        self._end.end()
+
+    async def __aenter__(self) -> Self:
+        """``async with``: active for the block, like ``with``."""
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """End the session, then wait for its queued data without blocking the loop: at most
+        ``END_FLUSH_TIMEOUT_S``, and no longer once the destination is seen failing."""
+        self._deactivate()
+        self._end.end()
+        await self._flushed_within(END_FLUSH_TIMEOUT_S, while_healthy=True)
+
+    def _deactivate(self) -> None:
         if self._open:
             token = self._open.pop()
             try:
                 registry.ACTIVE.reset(token)
             except ValueError:  # exited in another context than entered: just deactivate
                 registry.ACTIVE.set(None)
-        self._finish(explicit=False, timeout_s=END_FLUSH_TIMEOUT_S)
 
-    def _finish(self, *, explicit: bool, timeout_s: float) -> None:
-        """End the session (once) and deliver what is queued, bounded by ``timeout_s``."""
+    def _live_pipeline(self) -> pipelines.Pipeline:
+        """This tracer's pipeline, or its destination's current one once that was closed (what
+        ``enrich_session(tracer=self)`` queued since then)."""
         pipeline = self._pipeline
-        must_close = self._end.end(explicit=explicit)
-        if must_close:
-            pipeline.close(timeout_s)
-        elif must_close is not None and pipeline.healthy:
-            pipeline.flush(timeout_s, while_healthy=True)
+        if pipeline.closed:
+            pipeline = pipelines.current(self._settings.destination) or pipeline
+        return pipeline
 
     def flush(self, timeout_millis: float = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """Deliver what this tracer's destination has queued; False if the deadline came first.
 
-        Returns by the deadline even when the backend is down.
+        Blocks the calling thread (in async code, ``await tracer.aflush()``); returns by the
+        deadline even when the backend is down.
         """
-        pipeline = self._pipeline
-        if pipeline.closed:  # shut down: what enrich_session(tracer=self) queued since then
-            pipeline = pipelines.current(self._settings.destination) or pipeline
-        return pipeline.flush(timeout_seconds(timeout_millis))
+        return self._live_pipeline().flush(timeout_seconds(timeout_millis))
 
     def force_flush(self, timeout_millis: float = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
         """The same as :meth:`flush` (OpenTelemetry's name)."""
         return self.flush(timeout_millis)
 
-    def shutdown(self, timeout_millis: float = DEFAULT_SHUTDOWN_TIMEOUT_MS) -> None:
-        """End this session and release its share of the pipeline. The last live tracer of a
-        destination closes the pipeline (flush, provider shutdown, worker stop); the others keep
-        working. Calling it again does nothing."""
-        self._finish(explicit=True, timeout_s=timeout_seconds(timeout_millis))
+    async def aflush(self, timeout_millis: float = DEFAULT_FLUSH_TIMEOUT_MS) -> bool:
+        """:meth:`flush` for async code: waits without blocking the event loop."""
+        return await self._flushed_within(timeout_seconds(timeout_millis), while_healthy=False)
+
+    async def _flushed_within(self, timeout_s: float, *, while_healthy: bool) -> bool:
+        pipeline = self._live_pipeline()
+        return await settled_within(
+            lambda settle: pipeline.watch(settle, while_healthy=while_healthy), timeout_s
+        )
+
+    def shutdown(
+        self, timeout_millis: float = DEFAULT_SHUTDOWN_TIMEOUT_MS, *, wait: bool = False
+    ) -> None:
+        """End this session; never waits unless ``wait=True``. Calling it again does nothing.
+
+        ``wait=True``: also deliver what the destination has queued, waiting at most
+        ``timeout_millis`` (and no longer once the destination is seen failing); when this was
+        the destination's last live tracer, its pipeline then closes (provider shutdown, workers
+        stopped). Other tracers are never affected.
+        """
+        timeout_s = timeout_seconds(timeout_millis)
+        must_close = self._end.end(close_if_last=wait)
+        if not wait:
+            return
+        if must_close:
+            self._pipeline.close(timeout_s)
+        else:
+            self._live_pipeline().flush(timeout_s, while_healthy=True)

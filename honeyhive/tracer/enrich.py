@@ -25,18 +25,21 @@ from honeyhive.tracer.attributes import (
     METADATA,
     METRICS,
     OUTPUTS,
+    OVERFLOW,
     USER_PROPERTIES,
     flatten,
+    overflow_value,
     to_attribute,
 )
-from honeyhive.tracer.config import normalize_session_id, resolve_settings
+from honeyhive.tracer.config import DestinationSettings, normalize_session_id, resolve_settings
 from honeyhive.tracer.rest import RestCall
-from honeyhive.tracer.waiting import timeout_seconds
+from honeyhive.tracer.stats import PROCESS_COUNTERS, RateLimitedLog
+from honeyhive.tracer.waiting import settled_within, timeout_seconds
 
 if TYPE_CHECKING:
     from honeyhive.tracer.core import HoneyHiveTracer
 
-__all__ = ["enrich_session", "enrich_span", "flush"]
+__all__ = ["aflush", "enrich_session", "enrich_span", "flush"]
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -110,8 +113,41 @@ def enrich_current_span(
         logger.debug("HoneyHive: enrich_span() outside a recording span; nothing to enrich")
         return False
     if values:
-        span.set_attributes(values)
+        span.set_attributes(_within_room(span, values))
     return True
+
+
+_overflow_log: Final = RateLimitedLog()
+
+
+def _within_room(
+    span: trace_api.Span, values: dict[str, AttributeValue]
+) -> dict[str, AttributeValue]:
+    """``values`` to set without exceeding the span's attribute limit: OpenTelemetry would evict
+    the span's oldest attributes (its session) for each one too many, and log each eviction. New
+    keys beyond the room go into one JSON attribute (``OVERFLOW``) instead."""
+    present = getattr(span, "_attributes", None)  # the SDK span's own BoundedAttributes
+    limit = getattr(present, "maxlen", None)
+    if present is None or limit is None:
+        return values
+    fresh = [key for key in values if key not in present]
+    room = limit - len(present)
+    if len(fresh) <= room:
+        return values
+    room -= 0 if OVERFLOW in present else 1  # the overflow attribute's own slot
+    admitted = fresh[: max(0, room)]
+    spilled = fresh[max(0, room) :]
+    kept = {key: value for key, value in values.items() if key in present}
+    kept.update((key, values[key]) for key in admitted)
+    kept[OVERFLOW] = overflow_value({key: values[key] for key in spilled}, present.get(OVERFLOW))
+    _overflow_log.warning(
+        "HoneyHive: enrich_span() reached the span's attribute limit (%d): %d attribute(s) "
+        "stored as JSON in %s",
+        limit,
+        len(spilled),
+        OVERFLOW,
+    )
+    return kept
 
 
 def _add_namespace(values: dict[str, AttributeValue], prefix: str, given: object) -> None:
@@ -133,21 +169,47 @@ def _text_of(error: object) -> AttributeValue:
 
 
 def _send(tracer: HoneyHiveTracer | None, call: RestCall, what: str) -> bool:
-    """Queue a REST call on the tracer's destination, else on the one ``HH_*`` describes."""
+    """Queue a REST call on the tracer's destination, else on the one late data goes to."""
     if tracer is not None:
         pipeline = tracer._pipeline
         if pipeline.closed:  # the tracer was shut down: it still names its destination
             pipeline = pipelines.acquire(tracer._settings.destination, live=False)
     else:
-        destination = resolve_settings({}, None).destination
-        if not destination.uses_network:
-            registry.log_no_tracer(what)
+        destination = _late_destination(what)
+        if destination is None:
             return False
         pipeline = pipelines.acquire(destination, live=False)
     if pipeline.rest is None:
         logger.debug("HoneyHive: %s in offline or test mode; nothing sent", what)
         return False
     return pipeline.send(call)
+
+
+_unsent_log: Final = RateLimitedLog()
+
+
+def _late_destination(what: str) -> DestinationSettings | None:
+    """Where data sent by session id goes with no tracer in context (feedback that arrives while
+    no request is in flight): the destination this process's tracers used, when there is exactly
+    one; else the one ``HH_*`` configures. None (counted, logged) when neither decides."""
+    seen = pipelines.seen_destinations()
+    if len(seen) == 1:
+        return seen[0]
+    configured = resolve_settings({}, None).destination
+    if configured.uses_network and (not seen or any(d.key() == configured.key() for d in seen)):
+        return configured
+    PROCESS_COUNTERS.add("events_unrouted")
+    if seen:
+        reason = f"this process's tracers used {len(seen)} destinations"
+    else:
+        reason = "no tracer of this process had an API key, and HH_API_KEY is not set"
+    _unsent_log.warning(
+        "HoneyHive: %s sent nothing: no tracer in context to say where, and %s. Pass tracer= "
+        "(any tracer of the destination, even an ended one)",
+        what,
+        reason,
+    )
+    return None
 
 
 def _resolve_given(
@@ -252,3 +314,17 @@ def flush(
     if chosen is not None:
         return chosen.flush(timeout_millis)
     return pipelines.flush_all(timeout_seconds(timeout_millis))
+
+
+async def aflush(
+    tracer: HoneyHiveTracer | None = None,
+    timeout_millis: float = 30_000,
+    *,
+    tracer_instance: HoneyHiveTracer | None = None,
+) -> bool:
+    """:func:`flush` for async code (a FastAPI lifespan, a handler): waits without blocking the
+    event loop. Returns False if the deadline came first."""
+    chosen = _resolve_given(tracer, tracer_instance)
+    if chosen is not None:
+        return await chosen.aflush(timeout_millis)
+    return await settled_within(pipelines.watch_all, timeout_seconds(timeout_millis))

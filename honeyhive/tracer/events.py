@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
+from honeyhive.tracer import jsonsafe
 from honeyhive.tracer.config import optional_mapping
 from honeyhive.tracer.rest import RestCall
 
 SESSION_START_PATH: Final = "/session/start"
 EVENTS_PATH: Final = "/events"
+
+logger: Final = logging.getLogger("honeyhive")
 
 # Fields `PUT /events` takes as they are; inputs and unknown keywords go into metadata (as 1.7).
 _EVENT_FIELDS: Final = ("outputs", "config", "feedback", "metrics", "user_properties")
@@ -25,18 +29,18 @@ def session_start(
     metadata: Mapping[str, Any] | None,
     user_properties: Mapping[str, Any] | None = None,
 ) -> RestCall:
-    """``POST /session/start`` with 1.7's body."""
+    """``POST /session/start`` with 1.7's body, snapshotted now."""
     session: dict[str, Any] = {
         "project": project,
         "session_name": session_name,
         "source": source,
         "session_id": session_id,
-        "inputs": dict(inputs) if inputs else {},
-        "metadata": dict(metadata) if metadata else {},
+        "inputs": inputs if inputs is not None else {},
+        "metadata": metadata if metadata is not None else {},
     }
-    if user_properties:
-        session["user_properties"] = dict(user_properties)
-    return RestCall("POST", SESSION_START_PATH, {"session": session})
+    if user_properties is not None:
+        session["user_properties"] = user_properties
+    return RestCall.of("POST", SESSION_START_PATH, {"session": session})
 
 
 def event_update(
@@ -53,34 +57,57 @@ def event_update(
 ) -> RestCall | None:
     """``PUT /events`` enriching ``event_id`` (a session id), or None when there is nothing to send.
 
-    Raises ``TypeError`` naming an argument that is not a dict. The dicts are copied, so that
-    changing them after the call does not change what is sent.
+    Raises ``TypeError`` naming an argument that is not a dict. The body is encoded now: changing
+    the data after the call, at any depth, does not change what is sent.
     """
-    values = {
+    fields = {
         "outputs": optional_mapping("outputs", outputs),
         "config": optional_mapping("config", config),
         "feedback": optional_mapping("feedback", feedback),
         "metrics": optional_mapping("metrics", metrics),
         "user_properties": optional_mapping("user_properties", user_properties),
     }
-    merged = dict(optional_mapping("metadata", metadata) or {})
-    if optional_mapping("inputs", inputs):
-        merged["inputs"] = dict(inputs or {})
+    merged = _entries("metadata", optional_mapping("metadata", metadata))
+    given_inputs = _entries("inputs", optional_mapping("inputs", inputs))
+    if given_inputs:
+        merged["inputs"] = given_inputs
     body: dict[str, Any] = {"event_id": event_id}
-    if extra:
-        for key, value in extra.items():
-            if value is None:
-                continue
-            if key == "duration":  # the one extra field PUT /events takes as it is
-                body["duration"] = value
-            else:
-                merged[key] = value
+    for key, value in _entries("keyword arguments", extra).items():
+        if value is None:
+            continue
+        if key == "duration":  # the one extra field PUT /events takes as it is
+            body["duration"] = value
+        else:
+            merged[key] = value
     if merged:
         body["metadata"] = merged
     for name in _EVENT_FIELDS:
-        value = values[name]
+        value = _entries(name, fields[name])
         if value:
-            body[name] = dict(value)
+            body[name] = value
     if len(body) == 1:
         return None
-    return RestCall("PUT", EVENTS_PATH, body)
+    return RestCall.of("PUT", EVENTS_PATH, body)
+
+
+def _entries(name: str, mapping: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The top level of a mapping, to merge or test for emptiness; one that cannot be read is
+    skipped with a log line: enriching never raises on the data it is given."""
+    if mapping is None:
+        return {}
+    try:
+        return dict(mapping.items())
+    except Exception as problem:
+        logger.warning(
+            "HoneyHive: %s could not be read (%s); left out", name, jsonsafe.safe_repr(problem)
+        )
+        return {}
+
+
+def with_defaults(
+    metadata: Mapping[str, Any] | None, defaults: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """Session metadata with ``defaults`` (evaluation ids) beneath it: the caller's keys win."""
+    if not defaults:
+        return metadata
+    return {**defaults, **_entries("metadata", metadata)}

@@ -1,5 +1,8 @@
 """1.7's session-switching methods, kept for migration only (HH002).
 
+Each is marked ``@deprecated`` with the catalog's HH002 text (a string literal: type checkers read
+it; a test checks it equals the catalog's), so pyright and mypy strike the calls through.
+
 ``create_session``, ``acreate_session``, ``with_session`` and ``session_start`` made one 1.7 tracer
 serve several sessions. Here each warns ``TracerReuseWarning`` (or raises ``SingleSessionError``
 in strict mode), starts a new session-bound tracer on the same destination and makes it active
@@ -14,8 +17,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
+from typing_extensions import deprecated
+
 from honeyhive.rules import legacy_method_usage
-from honeyhive.tracer import checks, registry
+from honeyhive.tracer import attribution, checks, registry
 from honeyhive.tracer.config import TracerSettings, normalize_session_id, optional_mapping
 
 if TYPE_CHECKING:
@@ -27,6 +32,12 @@ __all__ = ["LegacySessionMethods"]
 def new_or_given_session_id(session_id: object) -> str:
     """A fresh ``uuid4``, or the given id in canonical form (``ValueError`` if not a UUID)."""
     return str(uuid.uuid4()) if session_id is None else normalize_session_id(session_id)
+
+
+def _activate(tracer: HoneyHiveTracer) -> None:
+    """Active in the current context from now on (1.7 never detached), claiming the trace here."""
+    registry.ACTIVE.set(tracer)
+    attribution.claim_here(tracer)
 
 
 class LegacySessionMethods:
@@ -72,6 +83,11 @@ class LegacySessionMethods:
         )
         return child
 
+    @deprecated(
+        "HH002 `tracer.create_session()` reuses one tracer across sessions; create one tracer per "
+        "session with `HoneyHiveTracer.init(session_id=...)`",
+        category=None,  # the runtime warning is the SDK's own (TracerReuseWarning, or strict)
+    )
     def create_session(  # noqa: PLR0917  (1.7's positional signature)
         self,
         session_name: str | None = None,
@@ -95,9 +111,14 @@ class LegacySessionMethods:
             source=source,
             skip_api_call=skip_api_call,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid
 
+    @deprecated(
+        "HH002 `tracer.acreate_session()` reuses one tracer across sessions; create one tracer per "
+        "session with `HoneyHiveTracer.init(session_id=...)`",
+        category=None,  # the runtime warning is the SDK's own (TracerReuseWarning, or strict)
+    )
     async def acreate_session(  # noqa: PLR0917  (1.7's positional signature)
         self,
         session_name: str | None = None,
@@ -120,9 +141,14 @@ class LegacySessionMethods:
             source=source,
             skip_api_call=skip_api_call,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid
 
+    @deprecated(
+        "HH002 `tracer.with_session()` reuses one tracer across sessions; create one tracer per "
+        "session with `HoneyHiveTracer.init(session_id=...)`",
+        category=None,  # the runtime warning is the SDK's own (TracerReuseWarning, or strict)
+    )
     def with_session(
         self,
         session_name: str | None = None,
@@ -164,6 +190,11 @@ class LegacySessionMethods:
         with child:
             yield child._sid
 
+    @deprecated(
+        "HH002 `tracer.session_start()` reuses one tracer across sessions; create one tracer per "
+        "session with `HoneyHiveTracer.init(session_id=...)`",
+        category=None,  # the runtime warning is the SDK's own (TracerReuseWarning, or strict)
+    )
     def session_start(self) -> str:
         """Deprecated (HH002). Start a new session like :meth:`create_session` and return its id
         (1.7 kept returning the old one)."""
@@ -177,5 +208,5 @@ class LegacySessionMethods:
             source=None,
             skip_api_call=False,
         )
-        registry.ACTIVE.set(child)
+        _activate(child)
         return child._sid

@@ -14,19 +14,21 @@ import contextlib
 import functools
 import logging
 import os
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
 import requests
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import SpanLimits, TracerProvider
 from opentelemetry.trace import Tracer
 
 from honeyhive import __version__
-from honeyhive.tracer import registry, routing
+from honeyhive.tracer import attribution, routing
+from honeyhive.tracer.attributes import START_HEADROOM
 from honeyhive.tracer.config import DestinationSettings
 from honeyhive.tracer.rest import RestCall, RestSender
 from honeyhive.tracer.span_export import (
@@ -35,7 +37,8 @@ from honeyhive.tracer.span_export import (
     NoExportProcessor,
     SyncExportProcessor,
 )
-from honeyhive.tracer.stats import Counters, DeliveryStats
+from honeyhive.tracer.stats import PROCESS_COUNTERS, Counters, DeliveryStats, process_stats
+from honeyhive.tracer.waiting import AllSettled, FlushCallback
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
@@ -52,12 +55,6 @@ MAX_IDLE_PIPELINES: Final = 16
 EVICT_FLUSH_TIMEOUT_S: Final = 5.0
 INSTRUMENTATION_NAME: Final = "honeyhive"
 USER_AGENT: Final = f"honeyhive-python/{__version__}"
-
-
-def _session_attributes_here() -> dict[str, str] | None:
-    """For spans started without session attributes: the active (else default) tracer's."""
-    tracer = registry.current_tracer()
-    return None if tracer is None else tracer._session_attrs
 
 
 @contextlib.contextmanager
@@ -93,7 +90,13 @@ class Pipeline:
         elif needs_http:
             self.http = destination.requests_session
         self.export = self._export_processor(destination)
-        self.provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        limits = SpanLimits()  # OpenTelemetry's, from OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT & co.
+        limit = limits.max_span_attributes
+        # A traced call's span starts with at most this many attributes (see attributes.py).
+        self.attribute_room = sys.maxsize if limit is None else max(1, limit - START_HEADROOM)
+        self.provider = TracerProvider(
+            resource=resource, shutdown_on_exit=False, span_limits=limits
+        )
         self.provider.add_span_processor(self.export)
         self.otel_tracer: Tracer = self.provider.get_tracer(INSTRUMENTATION_NAME, __version__)
         self.rest: RestSender | None = None
@@ -110,7 +113,7 @@ class Pipeline:
         exporter: SpanExporter | None = destination.exporter
         if exporter is None:
             if destination.api_key is None or destination.test_mode:
-                return NoExportProcessor(_session_attributes_here)
+                return NoExportProcessor()
             with _keeping_tls_settings(destination.requests_session):
                 exporter = OTLPSpanExporter(
                     endpoint=destination.server_url + OTLP_PATH,
@@ -122,11 +125,10 @@ class Pipeline:
                     session=self.http,
                 )
         elif destination.disable_batch:
-            return SyncExportProcessor(_session_attributes_here, exporter, self.counters)
+            return SyncExportProcessor(exporter, self.counters)
         # disable_batch with the network exporter: export every span at once, but still from the
         # worker thread, so that a slow or dead server never blocks user code.
         return BatchExportProcessor(
-            _session_attributes_here,
             exporter,
             self.counters,
             immediate=destination.disable_batch,
@@ -161,6 +163,21 @@ class Pipeline:
         spans_done = self.export.flush(timeout_s, give_up)
         rest_done = self.rest is None or self.rest.flush(deadline - time.monotonic(), give_up)
         return spans_done and rest_done
+
+    def watch(self, callback: FlushCallback, *, while_healthy: bool) -> Callable[[], None]:
+        """Call ``callback(True)`` once everything queued before now is handled (``callback(False)``
+        on a failure first, with ``while_healthy``), from a worker thread. Returns a cancel."""
+        rest = self.rest
+        settled = AllSettled(1 if rest is None else 2, callback)
+        cancels = [self.export.watch(settled.part, while_healthy)]
+        if rest is not None:
+            cancels.append(rest.watch(settled.part, while_healthy))
+
+        def cancel() -> None:
+            for each in cancels:
+                each()
+
+        return cancel
 
     def close(self, timeout_s: float) -> bool:
         """Deliver what is queued until the deadline, then stop everything; False if some was
@@ -211,6 +228,8 @@ def acquire(destination: DestinationSettings, *, live: bool = True) -> Pipeline:
     """The destination's pipeline, created on first use; ``live`` counts one more live tracer."""
     key = destination.key()
     with _lock:
+        if destination.uses_network and key not in _seen:
+            _remember_locked(key, destination)
         pipeline = _pipelines.get(key)
         if pipeline is not None:
             pipeline.live += live
@@ -260,11 +279,11 @@ def _create(destination: DestinationSettings) -> Pipeline:
     return pipeline
 
 
-def release(pipeline: Pipeline, *, explicit: bool) -> bool:
-    """One live tracer fewer. An explicit shutdown of the last one closes the pipeline."""
+def release(pipeline: Pipeline, *, close_if_last: bool) -> bool:
+    """One live tracer fewer; True if it was the last one and the pipeline must now close."""
     with _lock:
         pipeline.live = max(0, pipeline.live - 1)
-        if not explicit or pipeline.live > 0 or pipeline.closed:
+        if not close_if_last or pipeline.live > 0 or pipeline.closed:
             return False
         pipeline.closed = True
         key = pipeline.destination.key()
@@ -295,10 +314,45 @@ def all_pipelines() -> list[Pipeline]:
         return list(_pipelines.values())
 
 
+def stats() -> DeliveryStats:
+    """The whole process's figures: every open destination's, summed, and the process-wide ones."""
+    return process_stats([pipeline.counters for pipeline in all_pipelines()])
+
+
+# Destinations with network that tracers of this process used: late data sent by session id
+# (`honeyhive.enrich_session`) with no tracer in sight goes where the application's tracers went.
+_MAX_SEEN: Final = 64
+_seen: dict[tuple[object, ...], DestinationSettings] = {}
+
+
+def _remember_locked(key: tuple[object, ...], destination: DestinationSettings) -> None:
+    if len(_seen) >= _MAX_SEEN:
+        del _seen[next(iter(_seen))]
+    _seen[key] = destination
+
+
+def seen_destinations() -> list[DestinationSettings]:
+    with _lock:
+        return list(_seen.values())
+
+
 def flush_all(timeout_s: float) -> bool:
     deadline = time.monotonic() + max(0.0, timeout_s)
     results = [p.flush(deadline - time.monotonic()) for p in all_pipelines()]  # flush every one
     return all(results)
+
+
+def watch_all(callback: FlushCallback) -> Callable[[], None]:
+    """``Pipeline.watch`` over every open pipeline: ``callback(True)`` once all are flushed."""
+    pipelines = all_pipelines()
+    settled = AllSettled(len(pipelines), callback)
+    cancels = [pipeline.watch(settled.part, while_healthy=False) for pipeline in pipelines]
+
+    def cancel() -> None:
+        for each in cancels:
+            each()
+
+    return cancel
 
 
 def close_all(timeout_s: float) -> bool:
@@ -321,6 +375,8 @@ def close_all(timeout_s: float) -> bool:
 
 def _after_fork_in_child() -> None:
     # The worker threads did not survive the fork: let each pipeline start fresh ones.
+    PROCESS_COUNTERS.after_fork()
+    attribution.reset_after_fork()
     for pipeline in list(_pipelines.values()):
         pipeline.reinit_after_fork()
 

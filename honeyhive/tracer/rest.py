@@ -9,20 +9,20 @@ and logged, never silently lost.
 from __future__ import annotations
 
 import collections
-import json
 import logging
-import math
 import random
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 import requests
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, set_value
 
+from honeyhive.tracer import jsonsafe
 from honeyhive.tracer.stats import Counters, RateLimitedLog
-from honeyhive.tracer.waiting import GiveUp, wait_until
+from honeyhive.tracer.waiting import FlushCallback, GiveUp, Watchers, call_settled, wait_until
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -37,29 +37,16 @@ REQUEST_TIMEOUT_S: Final = (3.05, 10.0)
 
 @dataclass(frozen=True, slots=True)
 class RestCall:
+    """One request of the REST API; ``data`` is its JSON body, encoded when the call was made."""
+
     method: str
     path: str
-    body: dict[str, Any]
+    data: bytes
 
-
-def _finite(value: Any) -> Any:
-    """``value`` with NaN and infinities replaced by None, in nested dicts and lists."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value
-
-
-def _encode(body: dict[str, Any]) -> bytes:
-    """Standard JSON: NaN and infinities, which JSON cannot carry (``json.dumps`` writes ``NaN``,
-    and the backend's parser rejects the whole request), become ``null``."""
-    try:
-        return json.dumps(body, default=repr, allow_nan=False).encode()
-    except ValueError:
-        return json.dumps(_finite(body), default=repr, allow_nan=False).encode()
+    @classmethod
+    def of(cls, method: str, path: str, body: Mapping[str, Any]) -> RestCall:
+        """A call whose body is snapshotted now, as standard JSON (see :mod:`.jsonsafe`)."""
+        return cls(method, path, jsonsafe.encode(body))
 
 
 def _backoff(attempt: int) -> float:
@@ -111,6 +98,7 @@ class RestSender:
         self._thread: threading.Thread | None = None
         self._healthy = True
         self._drop_log = RateLimitedLog()
+        self._watchers = Watchers()
 
     def __repr__(self) -> str:
         return f"RestSender(server_url={self._server_url!r}, queued={len(self._queue)})"
@@ -152,6 +140,7 @@ class RestSender:
         self._cond = threading.Condition(threading.Lock())
         self._submitted = self._done = 0
         self._thread = None
+        self._watchers = Watchers()
 
     def _start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="honeyhive-rest", daemon=True)
@@ -163,6 +152,34 @@ class RestSender:
         with self._cond:
             target = self._submitted
             return wait_until(self._cond, lambda: self._done >= target, timeout_s, give_up)
+
+    def watch(self, callback: FlushCallback, while_healthy: bool) -> Callable[[], None]:
+        """Call ``callback(True)`` once every call queued before now was handled, or
+        ``callback(False)`` when ``while_healthy`` and a delivery attempt fails first."""
+        with self._cond:
+            target = self._submitted
+            if self._done >= target:
+                result: bool | None = True
+            elif while_healthy and not self._healthy:
+                result = False
+            else:
+                watch = self._watchers.add(target, callback, while_healthy)
+                result = None
+        if result is not None:
+            callback(result)
+            return lambda: None
+
+        def cancel() -> None:
+            with self._cond:
+                self._watchers.discard(watch)
+
+        return cancel
+
+    def _settle_watchers(self) -> None:
+        """After progress or a failed attempt: call the watches that are settled now."""
+        with self._cond:
+            settled = self._watchers.due(self._done, failing=not self._healthy)
+        call_settled(settled)
 
     def begin_close(self) -> None:
         """Accept no more calls; send what is queued without backoff waits, at most
@@ -192,6 +209,7 @@ class RestSender:
             self._queue.clear()
             self._done += left
             self._cond.notify_all()
+        self._settle_watchers()
         if left:
             self._counters.add("events_dropped", left)
             logger.warning("HoneyHive: %d queued REST call(s) dropped at shutdown", left)
@@ -215,10 +233,11 @@ class RestSender:
             with self._cond:
                 self._done += 1
                 self._cond.notify_all()
+            self._settle_watchers()
 
     def _deliver(self, call: RestCall) -> None:
         url = self._server_url + call.path
-        data = _encode(call.body)
+        data = call.data
         reason = ""
         for attempt in range(MAX_ATTEMPTS):
             if self._abort.is_set():
@@ -250,6 +269,7 @@ class RestSender:
                     return
                 delay = _retry_after(response)
             self._healthy = False
+            self._settle_watchers()  # waits that give up on failure stop here, not after retries
             hurried = self._hurry.is_set()
             if attempt + 1 >= (HURRIED_ATTEMPTS if hurried else MAX_ATTEMPTS):
                 break

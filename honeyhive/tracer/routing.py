@@ -1,68 +1,50 @@
 """The global OpenTelemetry provider: routes other instrumentations' spans to a HoneyHive session.
 
-Spans that OpenTelemetry instrumentations (OpenAI, requests...) start through the global provider
-get the session attributes of the HoneyHive tracer that is active where they start (else the
-default tracer), and are exported by that tracer's own pipeline. So they land in the same session
-*and* at the same destination as the traced function around them, even when several destinations
-are in use. The router is installed only if no real provider is set yet, as 1.7 did; an
-application that configured its own provider keeps it.
+Spans that OpenTelemetry instrumentations (a web framework, OpenAI, HTTP clients) start through the
+global provider get the session their context links them to (:mod:`.attribution`) and are
+exported by that tracer's own pipeline. So they land in the same session *and* at the same
+destination as the traced code around them, even when several destinations are in use. The router
+is installed only if no real provider is set yet, as 1.7 did; an application that configured its
+own provider keeps it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from opentelemetry import trace as trace_api
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 
-from honeyhive.tracer import registry
+from honeyhive.tracer import attribution
 from honeyhive.tracer.attributes import SESSION_ID
 from honeyhive.tracer.waiting import timeout_seconds
 
-if TYPE_CHECKING:
-    from honeyhive.tracer.span_export import ExportProcessor
-
-# A span that never ends must not pin its route forever.
-_MAX_OPEN_ROUTES: Final = 100_000
-
 
 class RoutingProcessor(SpanProcessor):
-    """Stamps session attributes at start and hands the span to its tracer's pipeline at end."""
+    """Stamps the session at start when the context decides it, and hands the span to its tracer's
+    pipeline at end (or holds it until its trace is claimed)."""
 
     def __init__(self, flush: Callable[[float], bool]) -> None:
-        self._routes: dict[int, ExportProcessor] = {}
-        self._lock = threading.Lock()
         self._flush = flush
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        tracer = registry.current_tracer()
-        if tracer is None:
-            return
-        attributes = span.attributes
-        if attributes is None or SESSION_ID not in attributes:
-            span.set_attributes(tracer._session_attrs)
-        with self._lock:
-            if len(self._routes) >= _MAX_OPEN_ROUTES:
-                self._routes.clear()
-            self._routes[span.context.span_id] = tracer._pipeline.export
+        tracer = attribution.span_started(span, None)
+        if tracer is not None:
+            attributes = span.attributes
+            if attributes is None or SESSION_ID not in attributes:
+                span.set_attributes(tracer._session_attrs)
 
     def on_end(self, span: ReadableSpan) -> None:
-        with self._lock:
-            export = self._routes.pop(span.context.span_id, None)
-        if export is not None:
-            export.on_end(span)
+        attribution.span_ended(span)
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         # `trace.get_tracer_provider().force_flush()` (serverless handlers, task queues) must
         # deliver what the routed spans, and the sessions around them, wait in: the pipelines.
         return self._flush(timeout_seconds(timeout_millis))
-
-    def open_routes(self) -> int:
-        return len(self._routes)
 
 
 class _Router:

@@ -25,9 +25,17 @@ from opentelemetry.context import (
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
+from honeyhive.tracer import attribution
 from honeyhive.tracer.attributes import SESSION_ID
 from honeyhive.tracer.stats import Counters, RateLimitedLog
-from honeyhive.tracer.waiting import GiveUp, timeout_seconds, wait_until
+from honeyhive.tracer.waiting import (
+    FlushCallback,
+    GiveUp,
+    Watchers,
+    call_settled,
+    timeout_seconds,
+    wait_until,
+)
 
 logger: Final = logging.getLogger("honeyhive")
 
@@ -36,9 +44,6 @@ BATCH_SIZE: Final = 512
 SCHEDULE_DELAY_S: Final = 1.0
 UNHEALTHY_GRACE_S: Final = 1.0
 STOP_GRACE_S: Final = 0.5
-
-# Returns the session attributes for a span that has none, from the active (else default) tracer.
-SessionLookup = Callable[[], "dict[str, str] | None"]
 
 
 def _shutdown(exporter: SpanExporter) -> None:
@@ -49,14 +54,12 @@ def _shutdown(exporter: SpanExporter) -> None:
 
 
 class StampingProcessor(SpanProcessor):
-    """Puts the session attributes on spans started without them (other instrumentations).
+    """Gives spans started without a session (other instrumentations using this provider) the
+    session their context links them to (:mod:`.attribution`), then exports them.
 
-    Spans from HoneyHive's own decorators carry them from the start, so for those ``on_start``
-    is one lookup.
+    Spans from HoneyHive's own decorators carry their session from the start: for those,
+    ``on_start`` is one lookup and ``on_end`` one more.
     """
-
-    def __init__(self, lookup: SessionLookup) -> None:
-        self._lookup = lookup
 
     def reinit_after_fork(self, counters: Counters) -> None:
         """In a forked child: count into the child's own counters (nothing else to reset)."""
@@ -66,17 +69,23 @@ class StampingProcessor(SpanProcessor):
         attributes = getattr(span, "_attributes", None) or span.attributes
         if attributes is not None and SESSION_ID in attributes:
             return
-        session = self._lookup()
-        if session:
-            span.set_attributes(session)
+        tracer = attribution.span_started(span, self)
+        if tracer is not None:
+            span.set_attributes(tracer._session_attrs)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        if not attribution.span_ended(span):
+            self.accept(span)
+
+    def accept(self, span: ReadableSpan) -> None:
+        """Export an ended span whose session is settled."""
 
 
 class SyncExportProcessor(StampingProcessor):
     """Exports each span as it ends, in the ending thread: the ``disable_batch=True`` mode for a
     user ``exporter`` (tests read an in-memory exporter right after the span ends)."""
 
-    def __init__(self, lookup: SessionLookup, exporter: SpanExporter, counters: Counters) -> None:
-        super().__init__(lookup)
+    def __init__(self, exporter: SpanExporter, counters: Counters) -> None:
         self._exporter = exporter
         self._counters = counters
         self._exported = counters.ticker("spans_exported")
@@ -87,7 +96,7 @@ class SyncExportProcessor(StampingProcessor):
         self._counters = counters
         self._exported = counters.ticker("spans_exported")
 
-    def on_end(self, span: ReadableSpan) -> None:
+    def accept(self, span: ReadableSpan) -> None:
         if self._closed or not span.context.trace_flags.sampled:
             return
         token = attach(set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
@@ -113,6 +122,11 @@ class SyncExportProcessor(StampingProcessor):
 
     def shutdown(self) -> None:
         self.close(0.0)
+
+    def watch(self, callback: FlushCallback, while_healthy: bool) -> Callable[[], None]:
+        """Spans were exported as they ended: nothing to wait for."""
+        callback(True)
+        return _nothing
 
     def begin_close(self) -> None:
         """Nothing is queued: spans were exported as they ended."""
@@ -145,7 +159,6 @@ class BatchExportProcessor(StampingProcessor):
 
     def __init__(
         self,
-        lookup: SessionLookup,
         exporter: SpanExporter,
         counters: Counters,
         *,
@@ -154,7 +167,6 @@ class BatchExportProcessor(StampingProcessor):
         batch_size: int = BATCH_SIZE,
         schedule_delay_s: float = SCHEDULE_DELAY_S,
     ) -> None:
-        super().__init__(lookup)
         self._exporter = exporter
         self._counters = counters
         self._immediate = immediate
@@ -171,6 +183,7 @@ class BatchExportProcessor(StampingProcessor):
         self._healthy = True
         self._thread: threading.Thread | None = None
         self._drop_log = RateLimitedLog()
+        self._watchers = Watchers()
 
     @property
     def healthy(self) -> bool:
@@ -183,8 +196,9 @@ class BatchExportProcessor(StampingProcessor):
         self._cond = threading.Condition(threading.Lock())
         self._queued = self._done = 0
         self._thread = None
+        self._watchers = Watchers()
 
-    def on_end(self, span: ReadableSpan) -> None:
+    def accept(self, span: ReadableSpan) -> None:
         if not span.context.trace_flags.sampled:
             return
         with self._cond:
@@ -219,6 +233,30 @@ class BatchExportProcessor(StampingProcessor):
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self.flush(timeout_seconds(timeout_millis))
+
+    def watch(self, callback: FlushCallback, while_healthy: bool) -> Callable[[], None]:
+        """Call ``callback(True)`` once everything queued before now is handled, or
+        ``callback(False)`` when ``while_healthy`` and an export fails first. Returns a cancel."""
+        with self._cond:
+            target = self._queued
+            if self._done >= target:
+                settled = [(callback, True)]
+            elif while_healthy and not self._healthy:
+                settled = [(callback, False)]
+            else:
+                watch = self._watchers.add(target, callback, while_healthy)
+                self._wake = True
+                self._cond.notify_all()
+                settled = []
+        call_settled(settled)
+        if settled:
+            return _nothing
+
+        def cancel() -> None:
+            with self._cond:
+                self._watchers.discard(watch)
+
+        return cancel
 
     def shutdown(self) -> None:
         self.close(5.0)
@@ -264,6 +302,8 @@ class BatchExportProcessor(StampingProcessor):
             self._queue.clear()
             self._done += left
             self._cond.notify_all()
+            settled = self._watchers.due(self._done, failing=left > 0)
+        call_settled(settled)
         if left:
             self._counters.add("spans_dropped", left)
             logger.warning("HoneyHive: %d queued span(s) dropped at shutdown", left)
@@ -288,6 +328,8 @@ class BatchExportProcessor(StampingProcessor):
                     # More than a batch was waiting, or a flush is pending: keep going.
                     self._wake = True
                 self._cond.notify_all()
+                settled = self._watchers.due(self._done, failing=not self._healthy)
+            call_settled(settled)
 
     def _export(self, batch: Sequence[ReadableSpan]) -> None:
         token = attach(set_value(_SUPPRESS_INSTRUMENTATION_KEY, True))
@@ -318,6 +360,10 @@ class NoExportProcessor(StampingProcessor):
     def flush(self, timeout_s: float, give_up: GiveUp | None = None) -> bool:
         return True
 
+    def watch(self, callback: FlushCallback, while_healthy: bool) -> Callable[[], None]:
+        callback(True)
+        return _nothing
+
     def begin_close(self) -> None:
         """Nothing to send."""
 
@@ -325,6 +371,10 @@ class NoExportProcessor(StampingProcessor):
         self, timeout_s: float, *, failing: bool = False, shutdown_exporter: bool = True
     ) -> bool:
         return True
+
+
+def _nothing() -> None:
+    """Cancelling a watch that is already settled."""
 
 
 ExportProcessor = SyncExportProcessor | BatchExportProcessor | NoExportProcessor

@@ -19,6 +19,9 @@ class DeliveryStats:
     Every tracer of one destination (same server, key, source, exporter...) shares these figures.
     ``*_dropped`` counts everything that will never arrive: queue full, retries exhausted,
     rejected by the server (4xx), or still queued when the pipeline closed.
+
+    ``*_unrouted`` are process-wide (the same in every tracer's figures): spans that belonged to no
+    session and were not sent, and by-id enrichments that found no destination to go to.
     """
 
     spans_exported: int = 0
@@ -26,6 +29,15 @@ class DeliveryStats:
     events_sent: int = 0
     events_dropped: int = 0
     events_retried: int = 0
+    spans_unrouted: int = 0
+    events_unrouted: int = 0
+
+
+# Figures of one destination's pipeline, and the process-wide ones every snapshot adds.
+PROCESS_FIGURES: Final = ("spans_unrouted", "events_unrouted")
+DESTINATION_FIGURES: Final = tuple(
+    f.name for f in fields(DeliveryStats) if f.name not in PROCESS_FIGURES
+)
 
 
 class Counters:
@@ -37,9 +49,9 @@ class Counters:
 
     __slots__ = ("_lock", "_ticks", "_values")
 
-    def __init__(self) -> None:
+    def __init__(self, names: tuple[str, ...] = DESTINATION_FIGURES) -> None:
         self._lock = threading.Lock()
-        self._values = dict.fromkeys((f.name for f in fields(DeliveryStats)), 0)
+        self._values = dict.fromkeys(names, 0)
         self._ticks = {name: itertools.count() for name in self._values}
 
     def add(self, name: str, amount: int = 1) -> None:
@@ -52,11 +64,15 @@ class Counters:
 
     def copy(self) -> Counters:
         """Fresh counters with the same values (a forked child must not share a held lock)."""
-        new = Counters()
-        new._values = self._totals()
+        new = Counters(tuple(self._values))
+        new._values = self.totals()
         return new
 
-    def _totals(self) -> dict[str, int]:
+    def after_fork(self) -> None:
+        """In a forked child: the parent's lock may have been held at the fork."""
+        self._lock = threading.Lock()
+
+    def totals(self) -> dict[str, int]:
         with self._lock:
             # repr(count(7)) == "count(7)": the only way to read a count without advancing it.
             return {
@@ -65,7 +81,19 @@ class Counters:
             }
 
     def snapshot(self) -> DeliveryStats:
-        return DeliveryStats(**self._totals())
+        return DeliveryStats(**self.totals(), **PROCESS_COUNTERS.totals())
+
+
+PROCESS_COUNTERS: Final = Counters(PROCESS_FIGURES)
+
+
+def process_stats(destinations: list[Counters]) -> DeliveryStats:
+    """Every destination's figures summed, with the process-wide ones."""
+    summed = dict.fromkeys(DESTINATION_FIGURES, 0)
+    for counters in destinations:
+        for name, value in counters.totals().items():
+            summed[name] += value
+    return DeliveryStats(**summed, **PROCESS_COUNTERS.totals())
 
 
 class RateLimitedLog:

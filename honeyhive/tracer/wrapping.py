@@ -36,7 +36,9 @@ from honeyhive.tracer.attributes import (
     SCALAR_TYPES,
     namespaced,
     to_attribute,
+    within_limit,
 )
+from honeyhive.tracer.attribution import claim_here
 from honeyhive.tracer.config import optional_mapping
 
 if TYPE_CHECKING:
@@ -226,10 +228,30 @@ def _call_attributes(
     return attributes
 
 
+def end_in_session(span: Span, tracer: HoneyHiveTracer) -> None:
+    """End the span, with its session stamped again if OpenTelemetry's attribute limit evicted
+    anything (application code can add attributes past it): the session's go first, being the
+    oldest."""
+    if getattr(span, "dropped_attributes", 0):
+        span.set_attributes(tracer._session_attrs)
+    span.end()
+
+
 def _start(
-    tracer: HoneyHiveTracer, name: str, attributes: Mapping[str, AttributeValue]
+    tracer: HoneyHiveTracer,
+    name: str,
+    attributes: dict[str, AttributeValue],
+    *,
+    explicit: bool,
 ) -> tuple[Span, Context]:
-    """Start a span in the tracer's session; the context to attach while its code runs."""
+    """Start a span in the tracer's session; the context to attach while its code runs.
+
+    ``explicit``: the tracer was given (``tracer=``, ``tracer.trace``), not resolved here.
+    """
+    if explicit and _ACTIVE.get() is not tracer:  # made active inside a trace: it claims it
+        claim_here(tracer)
+    if len(attributes) > tracer._attribute_room:
+        attributes = within_limit(attributes, tracer._attribute_room)
     # 1.7's link_carrier: a remote parent for the tracer's root spans.
     parent = tracer._link_context
     if parent is not None and trace_api.get_current_span().get_span_context().is_valid:
@@ -258,12 +280,15 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         async def async_generator_wrapper(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 async for item in func(*args, **kwargs):
                     yield item
                 return
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             stream = func(*args, **kwargs)
             sent: Any = None
@@ -296,7 +321,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 record_failure(span, error)
                 raise
             finally:
-                span.end()
+                end_in_session(span, tracer)
 
         return async_generator_wrapper
 
@@ -306,10 +331,13 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         async def coroutine_wrapper(*args: Any, **kwargs: Any) -> Any:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return await func(*args, **kwargs)
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             token, active = attach(context), _ACTIVE.set(tracer)
             try:
@@ -324,7 +352,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
             finally:
                 _ACTIVE.reset(active)
                 detach(token)
-                span.end()
+                end_in_session(span, tracer)
 
         return coroutine_wrapper
 
@@ -334,10 +362,13 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
         def generator_wrapper(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
             tracer = resolve(explicit)
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return (yield from func(*args, **kwargs))
             span, context = _start(
-                tracer, name, _call_attributes(tracer, static, add_inputs, args, kwargs)
+                tracer,
+                name,
+                _call_attributes(tracer, static, add_inputs, args, kwargs),
+                explicit=explicit is not None,
             )
             stream = func(*args, **kwargs)
             sent: Any = None
@@ -374,7 +405,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 record_failure(span, error)
                 raise
             finally:
-                span.end()
+                end_in_session(span, tracer)
             return result
 
         return generator_wrapper
@@ -382,7 +413,7 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
     # The plain function is the hot path: resolution, inputs and span start are inlined here
     # (each helper call would cost more than its work); the other kinds use the helpers above.
     get_active, set_active, reset_active = _ACTIVE.get, _ACTIVE.set, _ACTIVE.reset
-    default_tracer = registry.default_tracer
+    unlinked = registry.unlinked
     positional_keys, scalars, convert = inputs.positional_keys, SCALAR_TYPES, to_attribute
     add_more, needs_more = inputs.more_adder(), inputs.needs_more
 
@@ -390,9 +421,9 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         active = get_active()
         if explicit is None:
-            tracer = active if active is not None else default_tracer()
+            tracer = active if active is not None else unlinked()
             if tracer is None:
-                registry.log_no_tracer(name)
+                registry.unrouted_call(name)
                 return func(*args, **kwargs)
         elif active is None or active is explicit or active._origin is not explicit:
             tracer = explicit
@@ -404,6 +435,10 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 attributes[key] = value if type(value) in scalars else convert(value)
         if kwargs or needs_more:
             add_more(attributes, args, kwargs)
+        if len(attributes) > tracer._attribute_room:
+            attributes = within_limit(attributes, tracer._attribute_room)
+        if explicit is not None and active is not tracer:  # made active inside a trace: claims it
+            claim_here(tracer)
         parent = tracer._link_context
         if parent is not None and trace_api.get_current_span().get_span_context().is_valid:
             parent = None
@@ -417,17 +452,21 @@ def wrap(func: Callable[..., Any], spec: TraceSpec) -> Callable[..., Any]:
                 reset_active(active_token)
             detach(token)
             record_failure(span, error)
-            span.end()
+            end_in_session(span, tracer)
             raise
         if active_token is not None:
             reset_active(active_token)
         detach(token)
         if capture_result and result is not None:
             span.set_attribute(RESULT, result if type(result) in scalars else convert(result))
-        span.end()
+        end_in_session(span, tracer)
         return result
 
     return wrapper
+
+
+# What entering a TraceScope opened: the span, the context tokens, and the span's tracer.
+_Opened = tuple[Span, Token[Context], Token["HoneyHiveTracer | None"], "HoneyHiveTracer"]
 
 
 class TraceScope:
@@ -438,7 +477,7 @@ class TraceScope:
     def __init__(self, spec: TraceSpec, name: str | None) -> None:
         self._spec = spec
         self._name = name
-        self._open: list[tuple[Span, Token[Context], Token[HoneyHiveTracer | None]]] = []
+        self._open: list[_Opened] = []
 
     def __repr__(self) -> str:
         return f"TraceScope(name={self._name or self._spec.event_name!r})"
@@ -451,11 +490,12 @@ class TraceScope:
     def __enter__(self) -> Span:
         tracer = registry.resolve(self._spec.tracer)
         if tracer is None:  # unreachable for a bound scope: its tracer exists
+            registry.unrouted_call(self._name or "tracer.trace()")
             return trace_api.INVALID_SPAN
         name = self._name or self._spec.event_name or "trace"
         attributes = {**tracer._session_attrs, **self._spec.static_attributes(name)}
-        span, context = _start(tracer, name, attributes)
-        self._open.append((span, attach(context), _ACTIVE.set(tracer)))
+        span, context = _start(tracer, name, attributes, explicit=self._spec.tracer is not None)
+        self._open.append((span, attach(context), _ACTIVE.set(tracer), tracer))
         return span
 
     def __exit__(
@@ -468,14 +508,14 @@ class TraceScope:
             return
         entry = self._entered_here()
         self._open.remove(entry)
-        span, token, active = entry
+        span, token, active, tracer = entry
         _ACTIVE.reset(active)
         detach(token)
         if exc is not None:
             record_failure(span, exc)
-        span.end()
+        end_in_session(span, tracer)
 
-    def _entered_here(self) -> tuple[Span, Token[Context], Token[HoneyHiveTracer | None]]:
+    def _entered_here(self) -> _Opened:
         """The entry this context opened: one scope object may be entered by several threads or
         tasks at once, and they exit in any order. Its span is the current one here."""
         current = trace_api.get_current_span()

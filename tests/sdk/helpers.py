@@ -73,8 +73,9 @@ class Tracers:
         return self.new(**settings)
 
     def shutdown_all(self) -> None:
+        """End every tracer, delivering what they queued (the last one closes the pipeline)."""
         for tracer in reversed(self.made):
-            tracer.shutdown()
+            tracer.shutdown(wait=True)
         self.made.clear()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -234,16 +235,21 @@ def test_with_block_lets_exceptions_through_and_deactivates(tracers: Tracers) ->
     assert session_of(only_span(exporter, after_block.__qualname__)) == other.session_id
 
 
-def test_with_block_exit_flushes_the_sessions_queued_work(loopback: LoopbackServer) -> None:
+def test_async_with_exit_waits_for_the_sessions_queued_work(loopback: LoopbackServer) -> None:
     # Batched spans and a queued enrichment: both are on the wire when the block ends.
-    with HoneyHiveTracer.init(api_key=API_KEY, project=PROJECT, server_url=loopback.url) as tracer:
+    @trace
+    def batched_in_block() -> None:
+        pass
 
-        @trace(tracer=tracer)
-        def batched_in_block() -> None:
-            pass
+    async def handler() -> HoneyHiveTracer:
+        async with HoneyHiveTracer.init(
+            api_key=API_KEY, project=PROJECT, server_url=loopback.url
+        ) as tracer:
+            batched_in_block()
+            tracer.enrich_session(metadata={"closing": True})
+        return tracer
 
-        batched_in_block()
-        tracer.enrich_session(metadata={"closing": True})
+    tracer = asyncio.run(handler())
     arrived = [span for span in loopback.spans() if span.name == batched_in_block.__qualname__]
     assert [span.session_id for span in arrived] == [tracer.session_id]
     assert [r.json()["event_id"] for r in loopback.enrichments()] == [tracer.session_id]

@@ -134,7 +134,7 @@ def test_threads_on_the_wire_each_keep_their_session(
         tracer.shutdown()  # while other threads are still working
 
     run_threads(WORKERS, worker)
-    anchor.shutdown()
+    anchor.shutdown(wait=True)  # delivers everything the destination queued
     spans = [span for span in loopback.spans() if span.name.endswith("work")]
     assert len(spans) == WORKERS * 3
     assert [

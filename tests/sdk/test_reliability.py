@@ -122,7 +122,7 @@ def test_4xx_is_not_retried_and_the_drop_is_logged(
     with loopback.faults(status=400, paths=frozenset({EVENTS_PATH})):
         tracer = tracers.on_wire(loopback)
         tracer.enrich_session(metadata={"rejected": True})
-        tracer.shutdown()
+        tracer.shutdown(wait=True)
     assert len(loopback.enrichments()) == 1
     assert drop_warnings(all_logs)
     # Counted too (`stats` is the SDK's own addition to the agreed API).
@@ -141,15 +141,17 @@ def test_overflowing_queue_drops_are_logged_and_calls_stay_fast(
         assert slowest < RETURNS_AT_ONCE_S
         assert drop_warnings(all_logs)
         assert tracer.stats.events_dropped > 0
-        # With the worker stuck, shutdown gives up at its deadline (an SDK addition to 1.7's
-        # `shutdown()`), and says what it dropped.
+        # With the worker stuck, a waiting shutdown gives up at its deadline (an SDK addition to
+        # 1.7's `shutdown()`), and says what it dropped.
         all_logs.records.clear()
-        took = duration(lambda: tracer.shutdown(timeout_millis=FLUSH_DEADLINE_MS))
+        took = duration(lambda: tracer.shutdown(timeout_millis=FLUSH_DEADLINE_MS, wait=True))
         assert took < FLUSH_SLACK_S
         assert drop_warnings(all_logs)
 
 
-def test_shutdown_delivers_what_is_queued(loopback: LoopbackServer, tracers: Tracers) -> None:
+def test_shutdown_with_wait_delivers_what_is_queued(
+    loopback: LoopbackServer, tracers: Tracers
+) -> None:
     tracer = tracers.on_wire(loopback)  # batched spans
 
     @trace(tracer=tracer)
@@ -159,7 +161,7 @@ def test_shutdown_delivers_what_is_queued(loopback: LoopbackServer, tracers: Tra
     for _ in range(3):
         queued()
     tracer.enrich_session(metadata={"last": True})
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert [span.session_id for span in loopback.spans()] == [tracer.session_id] * 3
     assert [r.json()["event_id"] for r in loopback.enrichments()] == [tracer.session_id]
     assert len(loopback.session_starts()) == 1

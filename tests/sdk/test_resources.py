@@ -77,7 +77,9 @@ def test_tracers_on_the_wire_leave_no_threads(loopback: LoopbackServer, tracers:
     assert {thread.ident for thread in sdk_side_threads()} <= threads_before
 
 
-def test_the_last_shutdown_closes_the_destinations_pipeline(loopback: LoopbackServer) -> None:
+def test_the_last_waiting_shutdown_closes_the_destinations_pipeline(
+    loopback: LoopbackServer,
+) -> None:
     before = {thread.ident for thread in sdk_side_threads()}
     settings: dict[str, Any] = {"api_key": API_KEY, "project": PROJECT, "server_url": loopback.url}
     first, second = HoneyHiveTracer.init(**settings), HoneyHiveTracer.init(**settings)
@@ -85,7 +87,7 @@ def test_the_last_shutdown_closes_the_destinations_pipeline(loopback: LoopbackSe
     traced_call(second)
     first.shutdown()
     traced_call(second)  # the pipeline is still open for the remaining tracer
-    second.shutdown()
+    second.shutdown(wait=True)
     assert len(loopback.spans()) == 3
     # Closing joins the pipeline's threads; give a finishing thread a moment to be gone.
     deadline = time.monotonic() + 5

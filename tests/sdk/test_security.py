@@ -45,7 +45,7 @@ def test_logs_and_output_never_show_the_key(
         tracer.enrich_session(session_id=str(uuid.uuid4()), metadata={"c": 3})
         with loopback.faults(status=401, paths=frozenset({EVENTS_PATH})):
             tracer.enrich_session(metadata={"rejected": True})
-            tracer.shutdown()
+            tracer.shutdown(wait=True)
         unreachable = tracers.on_wire(loopback, server_url=closed_url, verbose=True)
         unreachable.enrich_session(metadata={"lost": True})
         unreachable.flush(timeout_millis=300)
@@ -69,7 +69,7 @@ def test_span_attributes_and_bodies_never_carry_the_key(
 
     carried()
     tracer.enrich_session(metadata={"x": 1})
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert loopback.spans()
     for span in loopback.spans():
         assert API_KEY not in repr(dict(span.attributes))

@@ -95,7 +95,7 @@ def test_own_session_id_warns_hh001_and_proceeds(
     assert str(warning.message).startswith(HH001.text(form=FORM_KEYWORD))
     assert getattr(warning.message, "code", None) == HH001.code
     assert_points_here(warning, line)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     [enrichment] = loopback.enrichments()
     assert enrichment.json()["event_id"] == tracer.session_id
     assert enrichment.json()["metadata"]["step"] == 1
@@ -112,7 +112,7 @@ def test_another_session_id_warns_hh002_and_enriches_that_session(
     assert str(warning.message).startswith(HH002.text(usage=USAGE_ENRICH_OTHER_SESSION))
     assert getattr(warning.message, "code", None) == HH002.code
     assert_points_here(warning, line)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     [enrichment] = loopback.enrichments()
     assert enrichment.json()["event_id"] == other
     assert enrichment.json()["feedback"] == {"rating": 5}
@@ -127,7 +127,7 @@ def test_strict_mode_raises_before_anything_is_sent(
         tracer.enrich_session(session_id=other_session(), metadata={"x": 1})
     assert str(raised.value).startswith(HH002.text(usage=USAGE_ENRICH_OTHER_SESSION))
     assert raised.value.code == HH002.code
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert loopback.enrichments() == []
     assert len(loopback.session_starts()) == 1  # the tracer itself still works
 
@@ -149,7 +149,7 @@ def test_positional_string_is_a_type_error_explaining_hh001(
         old_style(other_session(), {"x": 1})
     assert HH001.code in str(raised.value)
     assert "enrich_session" in str(raised.value)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert loopback.enrichments() == []
 
 
@@ -174,7 +174,7 @@ def test_free_enrich_session_never_warns_and_takes_its_documented_keywords(
             tracer=tracer,
         )
         enrich_session(later, feedback={"thumbs": "up"}, tracer_instance=tracer)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     bodies = {r.json()["event_id"]: r.json() for r in loopback.enrichments()}
     assert set(bodies) == {target, later}
     assert bodies[target]["metadata"]["channel"] == "email"
@@ -473,7 +473,7 @@ def test_legacy_methods_raise_in_strict_mode(loopback: LoopbackServer, tracers: 
     ):
         with pytest.raises(SingleSessionError):
             in_fresh_context(call)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert [r.json()["session"]["session_id"] for r in loopback.session_starts()] == [
         tracer.session_id
     ]

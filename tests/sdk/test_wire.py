@@ -25,7 +25,7 @@ def test_session_start_carries_the_17_body_and_headers(
         inputs={"question": "where is my order?"},
         metadata={"tenant": "acme"},
     )
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     [start] = loopback.session_starts()
     assert start.headers["authorization"] == f"Bearer {API_KEY}"
     assert start.headers["content-type"].startswith("application/json")
@@ -40,7 +40,7 @@ def test_session_start_carries_the_17_body_and_headers(
 
 def test_default_session_name_is_the_callers_file_name(loopback: LoopbackServer) -> None:
     tracer = HoneyHiveTracer.init(api_key=API_KEY, project=PROJECT, server_url=loopback.url)
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     [start] = loopback.session_starts()
     assert start.json()["session"]["session_name"] in {"test_wire", "test_wire.py"}
 
@@ -95,7 +95,7 @@ def test_enrich_session_puts_events_after_the_session_start(
         metrics={"cost": 0.02},
         user_properties={"plan": "pro"},
     )
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     [start] = loopback.session_starts()
     [put] = loopback.enrichments()
     assert start.seq < put.seq
@@ -141,7 +141,7 @@ def test_exporter_replaces_only_the_span_exporter(
         pass
 
     exported_in_memory()
-    tracer.shutdown()
+    tracer.shutdown(wait=True)
     assert session_of(only_span(exporter, exported_in_memory.__qualname__)) == tracer.session_id
     assert loopback.otlp_requests() == []
     assert [r.json()["session"]["session_id"] for r in loopback.session_starts()] == [
@@ -186,7 +186,7 @@ def test_free_enrich_session_with_a_shut_down_tracer_reaches_its_destination(
     # Feedback that arrives after the request: `tracer=` only names credentials and destination,
     # whether the tracer was ended by `with`, by garbage collection or by shutdown().
     tracer = tracers.on_wire(loopback, source="staging")
-    tracer.shutdown()  # the destination's last live tracer: its pipeline closes
+    tracer.shutdown(wait=True)  # the destination's last live tracer: its pipeline closes
     enrich_session(tracer.session_id, feedback={"rating": 5}, tracer=tracer)
     assert flush(tracer=tracer, timeout_millis=10_000) is True
     [put] = loopback.enrichments()
@@ -273,5 +273,5 @@ def test_a_short_shutdown_deadline_still_delivers_to_a_healthy_backend(
     for index in range(1100):
         with tracer.trace(f"step-{index}"):
             pass
-    tracer.shutdown(timeout_millis=490)
+    tracer.shutdown(timeout_millis=490, wait=True)
     assert (len(loopback.spans()), tracer.stats.spans_dropped) == (1100, 0)

@@ -1,4 +1,4 @@
-"""Tracer and pipeline lifetime: sharing, live counts, closing, collection, the default tracer."""
+"""Tracer and pipeline lifetime: sharing, live counts, closing, collection, activity."""
 
 from __future__ import annotations
 
@@ -30,15 +30,16 @@ def test_tracers_of_one_destination_share_one_pipeline(made: Made) -> None:
     assert first._pipeline.live == 2
 
 
-def test_explicit_shutdown_of_the_last_live_tracer_closes_the_pipeline(made: Made) -> None:
+def test_shutdown_ends_the_session_and_closing_needs_wait(made: Made) -> None:
     first, exporter = made.in_memory()
     second, _ = made.in_memory(exporter=exporter)
     pipeline = first._pipeline
     first.shutdown()
+    assert first.ended
     assert (pipeline.closed, pipeline.live) == (False, 1)
-    first.shutdown()  # twice: nothing more happens
-    assert pipeline.live == 1
-    second.shutdown()
+    first.shutdown(wait=True)  # twice: nothing more happens, even with wait
+    assert (pipeline.closed, pipeline.live) == (False, 1)
+    second.shutdown(wait=True)  # the destination's last live tracer: the pipeline closes
     assert pipeline.closed
     assert pipeline not in pipelines.all_pipelines()
     third, _ = made.in_memory(exporter=InMemorySpanExporter())
@@ -48,7 +49,7 @@ def test_explicit_shutdown_of_the_last_live_tracer_closes_the_pipeline(made: Mad
 def test_with_exit_and_collection_keep_the_pipeline_cached(made: Made) -> None:
     anchor, exporter = made.in_memory()
     pipeline = anchor._pipeline
-    anchor.shutdown()  # closes: the next tracer builds a fresh pipeline
+    anchor.shutdown(wait=True)  # closes: the next tracer builds a fresh pipeline
     with HoneyHiveTracer(project="p", test_mode=True, disable_batch=True, exporter=exporter) as t:
         fresh = t._pipeline
     assert fresh is not pipeline
@@ -60,7 +61,7 @@ def test_with_exit_and_collection_keep_the_pipeline_cached(made: Made) -> None:
     again = HoneyHiveTracer(project="p", test_mode=True, disable_batch=True, exporter=exporter)
     assert again._pipeline is fresh
     again.shutdown()
-    assert fresh.closed
+    assert (fresh.live, fresh.closed) == (0, False)  # a plain shutdown does not close either
 
 
 def test_collected_tracers_leave_the_registry(made: Made) -> None:

@@ -124,6 +124,13 @@ def test_deprecated_overloads_say_the_catalogs_text() -> None:
         assert _deprecation_messages(function) == [text], function
 
 
+def test_legacy_session_methods_are_deprecated_with_the_catalogs_text() -> None:
+    for method in rules.LEGACY_SESSION_METHODS:
+        marked = getattr(core.HoneyHiveTracer, method)
+        text = rules.HH002.text(usage=rules.legacy_method_usage(method))
+        assert getattr(marked, "__deprecated__", None) == text, method
+
+
 SCRIPT = """
 import uuid, warnings
 from honeyhive import HoneyHiveTracer

@@ -1,4 +1,4 @@
-"""Behaviour that needs a fresh interpreter: no tracer yet, the default tracer, the global
+"""Behaviour that needs a fresh interpreter: no tracer yet, the fallback tracer, the global
 provider, fork, and interpreter exit."""
 
 from __future__ import annotations
@@ -59,40 +59,69 @@ def test_without_any_tracer_nothing_breaks_and_one_line_is_logged() -> None:
     )
     assert report["results"] == [[False, 1], [False, 2]]
     assert report["flushed"] is True
-    assert len(report["warnings"]) == 1
+    # One line for the traced calls (once per process); the by-id enrichment fails loudly.
+    assert len(report["warnings"]) == 2
     assert "no HoneyHiveTracer exists" in report["warnings"][0]
+    assert "honeyhive.enrich_session() sent nothing" in report["warnings"][1]
 
 
-def test_the_default_tracer_moves_to_the_next_oldest_live_one() -> None:
+def test_code_outside_every_tracer_goes_only_to_a_sole_unscoped_tracer() -> None:
     report = run_json(
         """
-        import gc, json
+        import json, logging, threading
         from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-        from honeyhive import HoneyHiveTracer, trace
+        from honeyhive import HoneyHiveTracer, delivery_stats, trace
+        warnings = []
+        class Keep(logging.Handler):
+            def emit(self, record):
+                if record.levelno >= logging.WARNING:
+                    warnings.append(record.getMessage())
+        logging.getLogger("honeyhive").addHandler(Keep())
         exporter = InMemorySpanExporter()
         def new():
             return HoneyHiveTracer(test_mode=True, disable_batch=True, exporter=exporter)
 
         @trace
-        def work():
-            pass
+        def work(step):
+            return step
 
-        first, second = new(), new()
-        third = new()
-        work()
-        first.shutdown()
-        work()
-        del second
-        gc.collect()
-        work()
-        sessions = [s.attributes["honeyhive.session_id"] for s in exporter.get_finished_spans()]
-        print(json.dumps({"sessions": sessions, "first": first.session_id,
-                          "third": third.session_id}))
+        def in_a_thread(step):  # no context at all: no active tracer, no current span
+            thread = threading.Thread(target=work, args=(step,))
+            thread.start()
+            thread.join()
+
+        script = new()
+        work("alone")                 # the only live tracer, not scoped: it gets the call
+        library = script.provider.get_tracer("some.instrumentation")
+        def instrumented():  # an instrumentation's span outside any context: the same
+            library.start_span("library", attributes={"honeyhive_inputs.step": "lib"}).end()
+        thread = threading.Thread(target=instrumented)
+        thread.start()
+        thread.join()
+        other = new()
+        work("two live")              # which one? neither: not traced, counted
+        other.shutdown()
+        in_a_thread("alone again")    # back to one: the fallback again
+        with new() as scoped:         # scoped to its block...
+            script.shutdown()
+            in_a_thread("only scoped")  # ...so a thread outside it never falls back to it
+            work("inside the block")
+        sessions = {s.attributes["honeyhive_inputs.step"]: s.attributes["honeyhive.session_id"]
+                    for s in exporter.get_finished_spans()}
+        print(json.dumps({"sessions": sessions, "script": script.session_id,
+                          "scoped": scoped.session_id,
+                          "unrouted": delivery_stats().spans_unrouted, "warnings": warnings}))
         """
     )
-    assert report["sessions"][0] == report["first"]
-    assert report["sessions"][1] not in (report["first"], report["third"])  # the second one
-    assert report["sessions"][2] == report["third"]
+    assert report["sessions"] == {
+        "alone": report["script"],
+        "lib": report["script"],
+        "alone again": report["script"],
+        "inside the block": report["scoped"],
+    }
+    assert report["unrouted"] == 2
+    assert len(report["warnings"]) == 1  # rate-limited
+    assert "belongs to no session" in report["warnings"][0]
 
 
 ROUTER_SCRIPT = """

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from honeyhive.tracer import rest
+from honeyhive.tracer.attributes import SESSION_ID
 from honeyhive.tracer.rest import RestCall, RestSender
 from honeyhive.tracer.span_export import BatchExportProcessor
 from honeyhive.tracer.stats import Counters
@@ -32,7 +33,7 @@ def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def call(i: int) -> RestCall:
-    return RestCall("PUT", "/events", {"event_id": "e", "metadata": {"i": i}})
+    return RestCall.of("PUT", "/events", {"event_id": "e", "metadata": {"i": i}})
 
 
 def test_calls_arrive_in_order_with_the_key_header(
@@ -147,17 +148,19 @@ class BlockingExporter(SpanExporter):
 
 
 def make_spans(processor: BatchExportProcessor, count: int) -> None:
+    """Spans that carry their session, as HoneyHive's own do (the processor exports only those:
+    spans without one wait for their session to be settled, see test_routing)."""
     provider = TracerProvider()
     provider.add_span_processor(processor)
     tracer = provider.get_tracer("t")
     for i in range(count):
-        tracer.start_span(f"s{i}").end()
+        tracer.start_span(f"s{i}", attributes={SESSION_ID: "a-session"}).end()
 
 
 def test_batch_flush_keeps_its_deadline_and_then_delivers() -> None:
     exporter = BlockingExporter()
     counters = Counters()
-    processor = BatchExportProcessor(lambda: None, exporter, counters, schedule_delay_s=60)
+    processor = BatchExportProcessor(exporter, counters, schedule_delay_s=60)
     make_spans(processor, 3)
     started = time.monotonic()
     assert processor.flush(0.2) is False
@@ -173,7 +176,7 @@ def test_batch_overflow_and_failures_are_counted() -> None:
     exporter = BlockingExporter(SpanExportResult.FAILURE)
     counters = Counters()
     processor = BatchExportProcessor(
-        lambda: None, exporter, counters, max_queue=4, batch_size=2, schedule_delay_s=60
+        exporter, counters, max_queue=4, batch_size=2, schedule_delay_s=60
     )
     make_spans(processor, 10)
     dropped_at_once = counters.snapshot().spans_dropped
@@ -188,9 +191,7 @@ def test_batch_overflow_and_failures_are_counted() -> None:
 def test_batch_close_drops_what_is_left_after_the_deadline() -> None:
     exporter = BlockingExporter()
     counters = Counters()
-    processor = BatchExportProcessor(
-        lambda: None, exporter, counters, batch_size=1, schedule_delay_s=60
-    )
+    processor = BatchExportProcessor(exporter, counters, batch_size=1, schedule_delay_s=60)
     make_spans(processor, 5)
     started = time.monotonic()
     processor.close(0.3)  # the exporter blocks until shutdown releases it
