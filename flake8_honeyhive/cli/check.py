@@ -10,7 +10,7 @@ from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import ConfigError
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.discovery import DiscoveryOptions, discover
-from flake8_honeyhive.cli.lint import FileJob
+from flake8_honeyhive.cli.lint import FileJob, needs_checking
 from flake8_honeyhive.cli.options import CheckArguments
 from flake8_honeyhive.cli.output import (
     SUMMARY_FORMATS,
@@ -24,7 +24,6 @@ from flake8_honeyhive.cli.runner import RunResult, check_files, check_jobs
 from flake8_honeyhive.cli.selectors import UnknownSelectorError
 from flake8_honeyhive.cli.settings import Settings, build_settings
 from flake8_honeyhive.cli.streams import error, warn
-from flake8_honeyhive.prefilter import could_have_findings
 
 __all__ = ["STDIN", "run_check"]
 
@@ -64,14 +63,22 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         out.write("".join(f"{path}\n" for path in files))
         return EXIT_OK
     cache = None
-    if not arguments.no_cache:
+    if (
+        not arguments.no_cache and not arguments.ignore_noqa
+    ):  # the cache holds results with noqa comments honoured
         directory = arguments.cache_dir or os.path.join(settings.project_root, DEFAULT_CACHE_DIR)
         cache = Cache.load(os.path.abspath(directory))
-    result = check_files(files, settings.enabled_for, jobs=arguments.jobs, cache=cache)
+    result = check_files(
+        files,
+        settings.enabled_for,
+        jobs=arguments.jobs,
+        cache=cache,
+        ignore_noqa=arguments.ignore_noqa,
+    )
     if cache is not None and (failure := cache.save()) and not arguments.quiet:
         warn(failure)
     if read_stdin:
-        _check_stdin(arguments.stdin_filename, settings, result)
+        _check_stdin(arguments.stdin_filename, settings, result, arguments.ignore_noqa)
     elif not files and not arguments.quiet:
         warn("No Python files found under the given path(s)")
     report = Report(
@@ -90,7 +97,9 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
     return EXIT_FINDINGS if findings and not arguments.exit_zero else EXIT_OK
 
 
-def _check_stdin(filename: str | None, settings: Settings, result: RunResult) -> None:
+def _check_stdin(
+    filename: str | None, settings: Settings, result: RunResult, ignore_noqa: bool
+) -> None:
     path = os.path.abspath(filename) if filename else STDIN
     if (
         filename
@@ -101,8 +110,8 @@ def _check_stdin(filename: str | None, settings: Settings, result: RunResult) ->
     # A closed standard input reads as empty, as in ruff.
     source = sys.stdin.buffer.read() if sys.stdin is not None else b""
     enabled = settings.enabled_for(path)
-    if enabled and could_have_findings(source):
-        check_jobs([FileJob(path, source, enabled)], result, jobs=1)
+    if enabled and needs_checking(source, enabled):
+        check_jobs([FileJob(path, source, enabled, ignore_noqa)], result, jobs=1)
 
 
 def _print_warnings(result: RunResult, report: Report) -> None:

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
 from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions, continued_rows
+from flake8_honeyhive.prefilter import could_have_findings
+from flake8_honeyhive.rules import ENGINE_RULES, HH100
 
-__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
+__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "needs_checking"]
 
 # Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
 # tokenize the file to find its comments.
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
+# A `noqa` comment that may name an HH code: what HH100 judges.
+_HH_NOQA = re.compile(rb"(?i:noqa)[^\r\n]*HH\d")
 # A finding can sit on any row of an f-string that spans rows, not only on a row showing its
 # quotes: a triple-quoted one, or (Python 3.12+) a single-quoted one whose `{` field a row ends in
 # (quotes may come before it: `f"{d['k']} {`). Only a gate for tokenizing: extra matches cost time.
@@ -25,11 +29,22 @@ _MULTILINE_FSTRING = re.compile(
 )
 
 
+_ENGINE_CODES = frozenset(ENGINE_RULES)
+
+
 @dataclass(frozen=True, slots=True)
 class FileJob:
     path: str
     source: bytes
     enabled: frozenset[str]
+    ignore_noqa: bool = False  # `--ignore-noqa`: every finding is reported, and HH100 is off
+
+
+def needs_checking(source: bytes, enabled: frozenset[str]) -> bool:
+    """False when the file cannot yield a diagnostic: a microsecond test on its bytes."""
+    if could_have_findings(source):
+        return True
+    return HH100.code in enabled and _HH_NOQA.search(source) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +60,21 @@ def lint_file(job: FileJob) -> FileOutcome:
     from flake8_honeyhive.checker import check_source  # noqa: PLC0415
 
     try:
-        findings = check_source(job.source, job.path)
+        findings = check_source(job.source, job.path) if job.enabled & _ENGINE_CODES else []
     except Exception as error:  # whatever happens, no input file may crash the command
         return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(job.source), error),))
     findings = [finding for finding in findings if finding.code in job.enabled]
-    if not findings:
+    hygiene = (
+        HH100.code in job.enabled
+        and not job.ignore_noqa
+        and _HH_NOQA.search(job.source) is not None
+    )
+    if not findings and not hygiene:
         return FileOutcome(job.path)
     text = SourceText(job.source)
-    suppressions = Suppressions(text.text, text.lines) if _NOQA.search(job.source) else None
+    suppressions = None
+    if not job.ignore_noqa and _NOQA.search(job.source):
+        suppressions = Suppressions(text.text, text.lines)
     # A finding on a row continued with a backslash, or in a string spanning rows, takes its `noqa`
     # from a later row. Tokenizing costs more than parsing: do it only where a comment may be
     # honoured, or where such a span may hold a finding.
@@ -65,6 +87,7 @@ def lint_file(job: FileJob) -> FileOutcome:
         continued = continued_rows(text.text)
     diagnostics: list[Diagnostic] = []
     warnings: dict[int, NoqaWarning] = {}
+    used: set[tuple[int, str]] = set()  # (row, code) that a line directive suppressed
     for finding in findings:
         noqa_row = continued.get(finding.line, finding.line)
         if suppressions is not None:
@@ -72,6 +95,8 @@ def lint_file(job: FileJob) -> FileOutcome:
             if warning is not None:
                 warnings[warning.row] = warning
             if suppressed:
+                if not suppressions.exempts(finding.code):
+                    used.add((noqa_row, finding.code))
                 continue
         diagnostics.append(
             Diagnostic(
@@ -86,10 +111,19 @@ def lint_file(job: FileJob) -> FileOutcome:
                 noqa_row=noqa_row,
             )
         )
+    if hygiene and suppressions is not None:
+        from flake8_honeyhive.cli.unused_noqa import unused_noqa  # noqa: PLC0415
+
+        diagnostics += unused_noqa(job.path, suppressions, used, job.enabled)
+        diagnostics.sort(key=_position)
     if suppressions is not None:
         # A misplaced or invalid file exemption matters only where it failed to suppress.
         warnings.update({w.row: w for w in suppressions.warnings if diagnostics})
     return FileOutcome(job.path, tuple(diagnostics), tuple(sorted(warnings.values(), key=_row)))
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return diagnostic.line, diagnostic.column
 
 
 def _may_continue(line: str) -> bool:

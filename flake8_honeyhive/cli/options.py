@@ -73,6 +73,7 @@ class CheckArguments:
     jobs: int | None
     no_cache: bool = False
     cache_dir: str | None = None
+    ignore_noqa: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,8 @@ def _check_parser() -> argparse.ArgumentParser:
     files.add_argument(
         "--show-files", action="store_true", help="list the files that would be checked, and exit"
     )
+    noqa = parser.add_argument_group("noqa")
+    noqa.add_argument("--ignore-noqa", action="store_true", help="ignore every `# noqa` comment")
     out = parser.add_argument_group("output")
     out.add_argument(
         "--output-format",
@@ -234,6 +237,7 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         jobs=namespace.jobs,
         no_cache=namespace.no_cache,
         cache_dir=namespace.cache_dir,
+        ignore_noqa=namespace.ignore_noqa,
     )
 
 

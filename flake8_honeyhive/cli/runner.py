@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
-from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
+from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file, needs_checking
 from flake8_honeyhive.cli.streams import warn
-from flake8_honeyhive.prefilter import could_have_findings
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -64,11 +63,13 @@ def check_files(
     *,
     jobs: int | None = None,
     cache: Cache | None = None,
+    ignore_noqa: bool = False,
 ) -> RunResult:
     """Read, pre-filter and check `paths`; `enabled_for` gives each file's enabled rule codes.
 
     With a `cache`, a file checked before with the same content and rules is not checked again,
-    and the outcomes of the others are put in it.
+    and the outcomes of the others are put in it. With `ignore_noqa`, `# noqa` comments are not
+    honoured (the cache, which holds results with them honoured, must then not be given).
     """
     result = RunResult()
     pending: list[FileJob] = []
@@ -83,7 +84,7 @@ def check_files(
         except OSError as error:
             result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
             continue
-        if not could_have_findings(source):
+        if not needs_checking(source, enabled):
             continue
         if cache is not None:
             key = keys[path] = digest(source)
@@ -92,7 +93,7 @@ def check_files(
                 result.outcomes.append(cached)
                 result.sources[path] = source
                 continue
-        pending.append(FileJob(path, source, enabled))
+        pending.append(FileJob(path, source, enabled, ignore_noqa))
     check_jobs(pending, result, jobs=jobs)
     if cache is not None:
         checked = {job.path: job.enabled for job in pending}

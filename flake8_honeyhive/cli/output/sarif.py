@@ -38,7 +38,8 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": rule.summary, "markdown": rule_markdown(rule)},
         "helpUri": rule.url,
         "defaultConfiguration": {"level": "error"},
-        "properties": {"pylint_id": rule.pylint_id, "tags": ["honeyhive", "correctness"]},
+        "properties": {"tags": ["honeyhive", "correctness"]}
+        | ({"pylint_id": rule.pylint_id} if rule.pylint_id else {}),
     }
 
 
