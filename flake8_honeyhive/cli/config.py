@@ -42,6 +42,9 @@ class FileConfig:
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
     output_format: str | None = None
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    show_fixes: bool | None = None
 
 
 def find_config(start: str) -> str | None:
@@ -163,6 +166,9 @@ _KEYS: Mapping[str, tuple[str, Callable[[object, str], object]]] = {
     "force-exclude": ("force_exclude", _boolean),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "output-format": ("output_format", _output_format),
+    "fix": ("fix", _boolean),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
+    "show-fixes": ("show_fixes", _boolean),
 }
 
 

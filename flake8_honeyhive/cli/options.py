@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 PROG = "honeyhive-lint"
+_ADD_NOQA = "--add-noqa"
 VERSION = f"{PROG} {__version__}"
 USAGE = f"""
   {PROG} [check] [OPTIONS] [PATH ...]
@@ -39,7 +40,8 @@ EPILOG = f"""commands:
 configuration:
   [tool.{PROG}] in the nearest pyproject.toml at or above the current directory, or --config:
   select, ignore, extend-select, exclude, extend-exclude, per-file-ignores, force-exclude,
-  respect-gitignore, output-format. Command-line options override it.
+  respect-gitignore, output-format, fix, unsafe-fixes, show-fixes. Command-line options
+  override it.
 
 exit status:
   0 no findings; 1 findings, or files that could not be read or parsed; 2 usage or config error"""
@@ -58,6 +60,9 @@ class CommandLine:
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
     output_format: str | None = None
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    show_fixes: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,10 @@ class CheckArguments:
     no_cache: bool = False
     cache_dir: str | None = None
     ignore_noqa: bool = False
+    diff: bool = False
+    fix_only: bool = False
+    exit_non_zero_on_fix: bool = False
+    add_noqa: str | None = None  # the reason to write after the codes ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +173,49 @@ def _check_parser() -> argparse.ArgumentParser:
     files.add_argument(
         "--show-files", action="store_true", help="list the files that would be checked, and exit"
     )
+    fixes = parser.add_argument_group("fixes")
+    fixes.add_argument(
+        "--fix",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply the safe fixes (and with --unsafe-fixes the unsafe ones too)",
+    )
+    fixes.add_argument(
+        "--unsafe-fixes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include fixes that may change what the code does (see `rule CODE`)",
+    )
+    fixes.add_argument(
+        "--show-fixes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="list the fixed findings of each file after --fix",
+    )
+    fixes.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a diff instead of writing them; exit 1 if there are any",
+    )
+    fixes.add_argument(
+        "--fix-only",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="apply fixes, and neither report nor fail for the findings left",
+    )
+    fixes.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when files were fixed, even if no finding is left",
+    )
     noqa = parser.add_argument_group("noqa")
     noqa.add_argument("--ignore-noqa", action="store_true", help="ignore every `# noqa` comment")
+    noqa.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add `# noqa: CODE` to every line with a finding; `--add-noqa=REASON` writes a "
+        "reason after the codes",
+    )
     out = parser.add_argument_group("output")
     out.add_argument(
         "--output-format",
@@ -212,7 +262,17 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
     # mishandles a leading `--` (Python 3.11 to 3.13).
     arguments = list(argv)
     end = arguments.index("--") if "--" in arguments else len(arguments)
-    namespace = _check_parser().parse_intermixed_args(arguments[:end])
+    # `--add-noqa=REASON`, as in ruff: the reason is never a separate argument (it would take a
+    # path), so it is split off before parsing.
+    reasons = [
+        argument.partition("=")[2]
+        for argument in arguments[:end]
+        if argument.startswith(f"{_ADD_NOQA}=")
+    ]
+    options = [argument for argument in arguments[:end] if not argument.startswith(f"{_ADD_NOQA}=")]
+    if reasons:
+        options.append(_ADD_NOQA)
+    namespace = _check_parser().parse_intermixed_args(options)
     paths = (*namespace.paths, *arguments[end + 1 :])
     command_line = CommandLine(
         config=namespace.config,
@@ -224,6 +284,9 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         force_exclude=namespace.force_exclude,
         respect_gitignore=namespace.respect_gitignore,
         output_format=namespace.output_format,
+        fix=namespace.fix,
+        unsafe_fixes=namespace.unsafe_fixes,
+        show_fixes=namespace.show_fixes,
     )
     return CheckArguments(
         paths=paths,
@@ -238,6 +301,10 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         no_cache=namespace.no_cache,
         cache_dir=namespace.cache_dir,
         ignore_noqa=namespace.ignore_noqa,
+        diff=namespace.diff,
+        fix_only=namespace.fix_only,
+        exit_non_zero_on_fix=namespace.exit_non_zero_on_fix,
+        add_noqa=(reasons[-1] if reasons else "") if namespace.add_noqa else None,
     )
 
 

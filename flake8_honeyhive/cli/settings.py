@@ -27,6 +27,10 @@ class Settings:
     force_exclude: bool
     respect_gitignore: bool
     output_format: str
+    fix: bool = False
+    # ruff's three states: True (apply them), False (never mention them), None (hint at them).
+    unsafe_fixes: bool | None = None
+    show_fixes: bool = False
 
     def enabled_for(self, path: str) -> frozenset[str]:
         """The rules to check in `path`, after `per-file-ignores`."""
@@ -82,4 +86,7 @@ def build_settings(command_line: CommandLine, cwd: str) -> Settings:
         output_format=_first(
             command_line.output_format, config.output_format, default=DEFAULT_FORMAT
         ),
+        fix=_first(command_line.fix, config.fix, default=False),
+        unsafe_fixes=_first(command_line.unsafe_fixes, config.unsafe_fixes, default=None),
+        show_fixes=_first(command_line.show_fixes, config.show_fixes, default=False),
     )

@@ -13,7 +13,14 @@ import io
 import os
 import sys
 
-__all__ = ["Output", "OutputError", "error", "protect_standard_descriptors", "warn"]
+__all__ = [
+    "ErrorOutput",
+    "Output",
+    "OutputError",
+    "error",
+    "protect_standard_descriptors",
+    "warn",
+]
 
 
 class OutputError(Exception):
@@ -94,6 +101,14 @@ class Output:
             _silence_stdout()
             detail = failure.strerror if isinstance(failure, OSError) else None
             raise OutputError(f"cannot write the output: {detail or failure}") from None
+
+
+class ErrorOutput:
+    """Standard error as an output: the report, when stdout carries the fixed source."""
+
+    def write(self, text: str) -> None:
+        if text:
+            _to_stderr(text)
 
 
 def flush_at_exit() -> None:

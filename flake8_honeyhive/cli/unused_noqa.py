@@ -11,9 +11,11 @@ import re
 from collections.abc import Collection
 from typing import Final
 
-from flake8_honeyhive.cli.diagnostics import Diagnostic
-from flake8_honeyhive.cli.noqa import Suppressions
-from flake8_honeyhive.rules import HH100, RULES, UNUSED_NOQA_DETAILS
+from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
+from flake8_honeyhive.cli.noqa import Comment, DirectiveText, Suppressions
+from flake8_honeyhive.fixes.model import SAFE, Edit, Fix
+from flake8_honeyhive.fixes.text import SourceMap
+from flake8_honeyhive.rules import FIX_REMOVE_NOQA, HH100, RULES, UNUSED_NOQA_DETAILS
 
 __all__ = ["unused_noqa"]
 
@@ -22,6 +24,7 @@ _OURS: Final = re.compile(r"HH\d+")
 
 def unused_noqa(
     path: str,
+    text: SourceText,
     suppressions: Suppressions,
     used: Collection[tuple[int, str]],
     enabled: Collection[str],
@@ -30,6 +33,7 @@ def unused_noqa(
     code) pairs whose findings a line directive suppressed, `enabled` the file's rules."""
     if suppressions.exempts(HH100.code):
         return []
+    source = SourceMap(text.text)
     diagnostics = []
     for comment, directive in suppressions.directives():
         codes = [span.code for span in directive.codes if _OURS.fullmatch(span.code)]
@@ -37,7 +41,12 @@ def unused_noqa(
             continue
         details: dict[str, list[str]] = {kind: [] for kind in UNUSED_NOQA_DETAILS}
         seen: set[str] = set()
-        for code in codes:
+        keep: list[str] = []  # the directive's codes once the unused ones are removed
+        for span in directive.codes:
+            code = span.code
+            if not _OURS.fullmatch(code):
+                keep.append(code)
+                continue
             if code in seen:
                 kind = "duplicated"
             elif code not in RULES:
@@ -51,6 +60,8 @@ def unused_noqa(
             seen.add(code)
             if kind:
                 details[kind].append(code)
+            else:
+                keep.append(code)
         if not any(details.values()):
             continue
         detail = "; ".join(
@@ -69,6 +80,31 @@ def unused_noqa(
                 name=HH100.symbol,
                 message=HH100.format(detail=detail),
                 noqa_row=comment.row,
+                fix=_removal(source, comment, directive, keep),
             )
         )
     return diagnostics
+
+
+def _removal(source: SourceMap, comment: Comment, directive: DirectiveText, keep: list[str]) -> Fix:
+    """The codes that suppress nothing taken out of the directive, or the whole directive (with
+    the reason after it) when nothing is left; a comment after it stays."""
+    comment_start = source.char_offset(comment.row, comment.column)
+    start = comment_start + directive.start
+    end = comment_start + directive.end
+    if keep:
+        edit = Edit(start, end, f"# noqa: {', '.join(keep)}")
+        return Fix(FIX_REMOVE_NOQA, SAFE, (edit,))
+    comment_end = comment_start + len(comment.text)
+    following = comment.text.find("#", directive.end)
+    if following != -1:  # `# noqa: HH001  # another comment`: keep the other one
+        edit = Edit(start, comment_start + following, "")
+    else:
+        while start > 0 and source.text[start - 1] in " \t":
+            start -= 1
+        line_start = source.line_start(start)
+        if start == line_start and comment_end == source.line_end(comment_end):
+            edit = Edit(line_start, source.after_line(comment_end), "")  # a line of its own
+        else:
+            edit = Edit(start, comment_end, "")
+    return Fix(FIX_REMOVE_NOQA, SAFE, (edit,))

@@ -84,12 +84,29 @@ def test_quiet_and_silent(findings: Path) -> None:
 def test_statistics(findings: Path) -> None:
     run = lint("--statistics", cwd=findings)
     assert run.returncode == 1
-    assert run.stdout == (f"2\tHH002\t{HH002.symbol}\n1\tHH001\t{HH001.symbol}\nFound 3 errors.\n")
+    # The HH001 here has an unsafe fix: hinted at, as ruff does, and no fix column without it.
+    assert run.stdout == (
+        f"2\tHH002\t{HH002.symbol}\n1\tHH001\t{HH001.symbol}\nFound 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
+    )
     as_json = lint("--statistics", "--output-format", "json", cwd=findings).json()
     assert as_json == [
         {"code": "HH002", "name": HH002.symbol, "count": 2, "fixable": False, "fixable_count": 0},
         {"code": "HH001", "name": HH001.symbol, "count": 1, "fixable": False, "fixable_count": 0},
     ]
+    unsafe = lint("--statistics", "--unsafe-fixes", cwd=findings)
+    assert unsafe.stdout == (
+        f"2\tHH002\t[ ] {HH002.symbol}\n1\tHH001\t[*] {HH001.symbol}\nFound 3 errors.\n"
+        "[*] 1 fixable with `--fix`.\n"
+    )
+    as_json = lint("--statistics", "--unsafe-fixes", "--output-format", "json", cwd=findings)
+    assert as_json.json()[1] == {
+        "code": "HH001",
+        "name": HH001.symbol,
+        "count": 1,
+        "fixable": True,
+        "fixable_count": 1,
+    }
 
 
 def test_statistics_count_files_that_do_not_parse(tmp_path: Path) -> None:
@@ -240,8 +257,8 @@ def test_encodings_python_accepts_are_checked(tmp_path: Path) -> None:
             "crlf.py": HH001_SOURCE.replace("\n", "\r\n").encode(),
         },
     )
-    run = lint(cwd=tmp_path)
-    assert [line.split(" ")[0] for line in run.lines[:-1]] == [
+    run = lint("--output-format", "concise", "-q", cwd=tmp_path)
+    assert [line.split(" ")[0] for line in run.lines] == [
         "bom.py:3:1:",
         "crlf.py:3:1:",
         "latin.py:4:11:",

@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from flake8_honeyhive import __version__
-from flake8_honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
+from flake8_honeyhive.rules import (
+    FIX_ENRICH_BY_ID,
+    FORM_KEYWORD,
+    HH001,
+    HH002,
+    RULES,
+    legacy_method_usage,
+)
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -19,6 +26,15 @@ SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 jsonschema = importlib.import_module("jsonschema")
 
 HH001_MESSAGE = HH001.format(form=FORM_KEYWORD)
+ENRICH_BY_ID = FIX_ENRICH_BY_ID.format(function="enrich_session", receiver="t")
+# How the full format shows that fix, after the diagnostic.
+ENRICH_BY_ID_HELP = (
+    f"help: {ENRICH_BY_ID}\n"
+    "  |\n"
+    "  - from honeyhive import HoneyHiveTracer\n"
+    "1 + from honeyhive import HoneyHiveTracer, enrich_session\n"
+    "2 | t = HoneyHiveTracer.init()\n"
+)
 LEGACY_MESSAGE = HH002.format(usage=legacy_method_usage("create_session"))
 
 
@@ -45,6 +61,7 @@ def test_concise_is_the_default(tree: Path) -> None:
         "pkg/bad.py:2:7: SyntaxError: invalid syntax\n"
         f"pkg/uni.py:3:10: HH002 {LEGACY_MESSAGE}\n"
         "Found 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
     assert run.stderr == ""
     assert lint("--output-format", "concise", cwd=tree).stdout == run.stdout
@@ -65,7 +82,8 @@ def test_github_annotations(tree: Path) -> None:
     assert run.returncode == 1
     assert run.lines == [
         f"::error title=honeyhive-lint (HH001),file={tree / 'app.py'},line=3,col=1,endLine=3,"
-        f"endColumn=33::app.py:3:1: HH001 {HH001_MESSAGE}",
+        f"endColumn=33::app.py:3:1: HH001 {HH001_MESSAGE}"
+        f"%0A  help: {ENRICH_BY_ID}",
         f"::error title=honeyhive-lint (invalid-syntax),file={tree / 'pkg/bad.py'},line=2,col=7,"
         "endLine=2,endColumn=8::pkg/bad.py:2:7: SyntaxError: invalid syntax",
         f"::error title=honeyhive-lint (HH002),file={tree / 'pkg/uni.py'},line=3,col=10,"
@@ -98,7 +116,28 @@ def test_json_has_ruffs_shape(tree: Path) -> None:
         "code": "HH001",
         "end_location": {"column": 33, "row": 3},
         "filename": str(tree / "app.py"),
-        "fix": None,
+        # ruff's shape: 1-based locations in characters, the end exclusive.
+        "fix": {
+            "applicability": "unsafe",
+            "edits": [
+                {
+                    "content": ", enrich_session",
+                    "end_location": {"column": 38, "row": 1},
+                    "location": {"column": 38, "row": 1},
+                },
+                {
+                    "content": "enrich_session",
+                    "end_location": {"column": 17, "row": 3},
+                    "location": {"column": 1, "row": 3},
+                },
+                {
+                    "content": ", tracer=t",
+                    "end_location": {"column": 32, "row": 3},
+                    "location": {"column": 32, "row": 3},
+                },
+            ],
+            "message": "Enrich the session by id: `enrich_session(..., tracer=t)`",
+        },
         "location": {"column": 1, "row": 3},
         "message": HH001_MESSAGE,
         "name": HH001.symbol,
@@ -154,6 +193,11 @@ def test_full_shows_context_and_underlines_the_span(tree: Path) -> None:
         "2 | t = HoneyHiveTracer.init()\n"
         '3 | t.enrich_session(session_id="x")\n'
         "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        f"{ENRICH_BY_ID_HELP}"
+        '  - t.enrich_session(session_id="x")\n'
+        '3 + enrich_session(session_id="x", tracer=t)\n'
+        "  |\n"
+        "note: This is an unsafe fix and may change runtime behavior\n"
         "\n"
         "SyntaxError: invalid syntax\n"
         " --> pkg/bad.py:2:7\n"
@@ -165,6 +209,7 @@ def test_full_shows_context_and_underlines_the_span(tree: Path) -> None:
         "  |\n"
         "\n"
         "Found 2 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
 
 
@@ -184,8 +229,17 @@ def test_full_draws_a_multiline_span_in_the_margin(tmp_path: Path) -> None:
         "6 |\n"
         "7 |\n"
         "  |\n"
+        f"{ENRICH_BY_ID_HELP}"
+        "  - t.enrich_session(\n"
+        "3 + enrich_session(\n"
+        '4 |     session_id="x",\n'
+        "5 +     tracer=t,\n"
+        "6 | )\n"
+        "  |\n"
+        "note: This is an unsafe fix and may change runtime behavior\n"
         "\n"
         "Found 1 error.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
 
 
@@ -248,6 +302,28 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_from_the_catalog(tree: Path) -> N
             {"uri": "pkg/uni.py", "uriBaseId": "%SRCROOT%"},
             {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 28},
         ),
+    ]
+    # The HH001 finding's fix, as SARIF replacements (1-based, in characters); none for others.
+    fixes = [result.get("fixes") for result in sarif_run["results"]]
+    assert fixes[1:] == [None, None]
+    (fix,) = fixes[0]
+    assert fix["description"] == {"text": ENRICH_BY_ID}
+    assert fix["properties"] == {"applicability": "unsafe"}
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 1, "startColumn": 38, "endLine": 1, "endColumn": 38},
+            "insertedContent": {"text": ", enrich_session"},
+        },
+        {
+            "deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 17},
+            "insertedContent": {"text": "enrich_session"},
+        },
+        {
+            "deletedRegion": {"startLine": 3, "startColumn": 32, "endLine": 3, "endColumn": 32},
+            "insertedContent": {"text": ", tracer=t"},
+        },
     ]
 
 
