@@ -24,8 +24,8 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 # ruff's global options, which may also come before the subcommand (`ruff -q check src`).
-_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-s", "--silent"})
-_GLOBAL_WITH_VALUE = "--config"
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-s", "--silent", "--isolated"})
+_GLOBAL_WITH_VALUE = frozenset({"--config", "--color"})
 
 
 def _subcommand_index(arguments: Sequence[str]) -> int:
@@ -33,10 +33,8 @@ def _subcommand_index(arguments: Sequence[str]) -> int:
     index = 0
     while index < len(arguments):
         argument = arguments[index]
-        if argument in _GLOBAL_FLAGS or argument.startswith(f"{_GLOBAL_WITH_VALUE}="):
-            index += 1
-        elif argument == _GLOBAL_WITH_VALUE:
-            index += 2
+        if argument in _GLOBAL_FLAGS or argument.partition("=")[0] in _GLOBAL_WITH_VALUE:
+            index += 1 if argument in _GLOBAL_FLAGS or "=" in argument else 2
         else:
             break
     return index

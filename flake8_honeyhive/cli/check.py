@@ -7,7 +7,7 @@ import sys
 from typing import Protocol
 
 from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
-from flake8_honeyhive.cli.config import ConfigError
+from flake8_honeyhive.cli.config import ConfigError, parse_override
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.discovery import DiscoveryOptions, discover
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, needs_checking
@@ -23,8 +23,15 @@ from flake8_honeyhive.cli.output import (
 )
 from flake8_honeyhive.cli.runner import RunResult, check_files, check_jobs
 from flake8_honeyhive.cli.selectors import UnknownSelectorError
-from flake8_honeyhive.cli.settings import Settings, build_settings
-from flake8_honeyhive.cli.streams import ErrorOutput, error, warn
+from flake8_honeyhive.cli.settings import Resolver, Settings
+from flake8_honeyhive.cli.streams import (
+    ErrorOutput,
+    FileOutput,
+    OutputError,
+    error,
+    use_color,
+    warn,
+)
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE
 
 __all__ = ["STDIN", "run_check"]
@@ -38,13 +45,43 @@ class Writer(Protocol):
     def write(self, text: str) -> None: ...
 
 
+def _resolver(arguments: CheckArguments, cwd: str) -> Resolver:
+    """The settings of the run, from the configuration files and the command line."""
+    if len(arguments.config_paths) > 1:
+        raise ConfigError("give at most one configuration file with --config")
+    if arguments.isolated and arguments.config_paths:
+        raise ConfigError(f"--config {arguments.config_paths[0]} cannot be used with --isolated")
+    overrides: dict[str, object] = {}
+    for text in arguments.config_overrides:
+        overrides.update(parse_override(text))
+    return Resolver(arguments.command_line, cwd, isolated=arguments.isolated, overrides=overrides)
+
+
 def run_check(arguments: CheckArguments, out: Writer) -> int:
     cwd = os.getcwd()
     try:
-        settings = build_settings(arguments.command_line, cwd)
+        resolver = _resolver(arguments, cwd)
     except (ConfigError, UnknownSelectorError) as invalid:
         error(str(invalid))
         return EXIT_USAGE
+    if arguments.output_file is not None:
+        try:
+            out = FileOutput(arguments.output_file)
+        except OutputError as failure:
+            error(str(failure))
+            return EXIT_USAGE
+    try:
+        return _run(arguments, resolver, cwd, out)
+    except (ConfigError, UnknownSelectorError) as invalid:  # a sub-project's configuration
+        error(str(invalid))
+        return EXIT_USAGE
+    finally:
+        if isinstance(out, FileOutput):
+            out.close()
+
+
+def _run(arguments: CheckArguments, resolver: Resolver, cwd: str, out: Writer) -> int:
+    settings = resolver.root
     read_stdin = STDIN in arguments.paths or (
         not arguments.paths and arguments.stdin_filename is not None
     )
@@ -61,6 +98,7 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         respect_gitignore=settings.respect_gitignore,
         force_exclude=settings.force_exclude,
         project_root=settings.project_root,
+        for_directory=resolver.for_directory,
     )
     discovered = discover(paths, options)
     files = discovered.files
@@ -70,6 +108,12 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
     if arguments.show_files:
         out.write("".join(f"{path}\n" for path in files))
         return EXIT_OK
+    if arguments.show_settings:
+        from flake8_honeyhive.cli.show_settings import show_settings  # noqa: PLC0415
+
+        target = files[0] if files else os.path.abspath(paths[0] if paths else ".")
+        out.write(show_settings(target, resolver.for_path(target), resolver.root, arguments))
+        return EXIT_OK
     fix = (UNSAFE if settings.unsafe_fixes else SAFE) if fixing else None
     cache = None
     # The cache holds results with noqa comments honoured.
@@ -78,7 +122,7 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         cache = Cache.load(os.path.abspath(directory))
     result = check_files(
         files,
-        settings.enabled_for,
+        resolver.enabled_for,
         jobs=arguments.jobs,
         cache=cache,
         ignore_noqa=arguments.ignore_noqa,
@@ -88,7 +132,7 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         warn(failure)
     stdin_path = None
     if read_stdin:
-        stdin_path = _check_stdin(arguments, settings, result, fix)
+        stdin_path = _check_stdin(arguments, resolver, result, fix)
     elif not files and not arguments.quiet:
         warn("No Python files found under the given path(s)")
     originals = dict(result.sources)
@@ -103,6 +147,7 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
         cwd=cwd,
         sources=result.sources,
         unsafe_fixes=settings.unsafe_fixes,
+        color=use_color(arguments.color, out),
     )
     if not arguments.quiet:
         _print_warnings(result, report)
@@ -150,11 +195,12 @@ def run_check(arguments: CheckArguments, out: Writer) -> int:
 
 
 def _check_stdin(
-    arguments: CheckArguments, settings: Settings, result: RunResult, fix: str | None
+    arguments: CheckArguments, resolver: Resolver, result: RunResult, fix: str | None
 ) -> str | None:
     """Check standard input; the path its outcome has, or None if it was excluded."""
     filename = arguments.stdin_filename
     path = os.path.abspath(filename) if filename else STDIN
+    settings = resolver.for_path(path) if filename else resolver.root
     if (
         filename
         and settings.force_exclude

@@ -13,6 +13,8 @@ from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
 # Written here rather than in the cache module, which `--version` need not load.
 DEFAULT_CACHE_DIR = ".honeyhive_lint_cache"
 CACHE_DIR_ENV = "HONEYHIVE_LINT_CACHE_DIR"
+OUTPUT_FILE_ENV = "HONEYHIVE_LINT_OUTPUT_FILE"
+COLOR_CHOICES = ("auto", "always", "never")
 
 __all__ = [
     "PROG",
@@ -38,7 +40,8 @@ EPILOG = f"""commands:
   rule CODE      show a rule's documentation; `rule --all` shows every rule
 
 configuration:
-  [tool.{PROG}] in the nearest pyproject.toml at or above the current directory, or --config:
+  each file's closest .{PROG}.toml, {PROG}.toml or pyproject.toml with [tool.{PROG}]
+  (at or above its directory), or --config PATH for every file, or none with --isolated:
   select, ignore, extend-select, exclude, extend-exclude, per-file-ignores, force-exclude,
   respect-gitignore, output-format, fix, unsafe-fixes, show-fixes. Command-line options
   override it.
@@ -83,6 +86,12 @@ class CheckArguments:
     fix_only: bool = False
     exit_non_zero_on_fix: bool = False
     add_noqa: str | None = None  # the reason to write after the codes ("" for none)
+    isolated: bool = False
+    config_overrides: tuple[str, ...] = ()  # `--config KEY=VALUE`, in order
+    config_paths: tuple[str, ...] = ()  # every `--config PATH` given (more than one: an error)
+    output_file: str | None = None
+    show_settings: bool = False
+    color: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +178,19 @@ def _check_parser() -> argparse.ArgumentParser:
         help="the name of the file read from standard input (for output, per-file-ignores and "
         "excludes)",
     )
-    files.add_argument("--config", metavar="PATH", help="the configuration file to use")
+    files.add_argument(
+        "--config",
+        action="append",
+        metavar="PATH | KEY=VALUE",
+        help="the configuration file to use for every file, or one setting to override "
+        "(`--config 'select = [\"HH001\"]'`); repeatable",
+    )
+    files.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    files.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings the first file would be checked with, and exit",
+    )
     files.add_argument(
         "--show-files", action="store_true", help="list the files that would be checked, and exit"
     )
@@ -226,6 +247,20 @@ def _check_parser() -> argparse.ArgumentParser:
         "--statistics", action="store_true", help="print the number of findings per rule instead"
     )
     out.add_argument(
+        "-o",
+        "--output-file",
+        metavar="PATH",
+        default=os.environ.get(OUTPUT_FILE_ENV) or None,
+        help=f"write the report to this file instead of standard output (environment: "
+        f"{OUTPUT_FILE_ENV})",
+    )
+    out.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="colour the text formats: auto (on a terminal, unless NO_COLOR is set), always, never",
+    )
+    out.add_argument(
         "-e", "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
     )
     out.add_argument(
@@ -256,6 +291,19 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_config(values: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`--config` values: files (an existing file, or a name ending in `.toml`), and `KEY=VALUE`
+    overrides, as ruff tells them apart."""
+    paths: list[str] = []
+    overrides: list[str] = []
+    for value in values:
+        if os.path.isfile(value) or value.endswith(".toml") or "=" not in value:
+            paths.append(value)
+        else:
+            overrides.append(value)
+    return paths, overrides
+
+
 def parse_check(argv: Sequence[str]) -> CheckArguments:
     # Paths may come between options, as in ruff: `honeyhive-lint src --select HH001 tests`.
     # Everything after `--` is a path; it is split off here because parse_intermixed_args
@@ -274,8 +322,9 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         options.append(_ADD_NOQA)
     namespace = _check_parser().parse_intermixed_args(options)
     paths = (*namespace.paths, *arguments[end + 1 :])
+    config_paths, overrides = _split_config(namespace.config or [])
     command_line = CommandLine(
-        config=namespace.config,
+        config=config_paths[-1] if config_paths else None,
         select=_flatten(namespace.select),
         ignore=_flatten(namespace.ignore) or (),
         extend_select=_flatten(namespace.extend_select) or (),
@@ -305,6 +354,12 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         fix_only=namespace.fix_only,
         exit_non_zero_on_fix=namespace.exit_non_zero_on_fix,
         add_noqa=(reasons[-1] if reasons else "") if namespace.add_noqa else None,
+        isolated=namespace.isolated,
+        config_overrides=tuple(overrides),
+        output_file=namespace.output_file,
+        show_settings=namespace.show_settings,
+        color=namespace.color,
+        config_paths=tuple(config_paths),
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -53,8 +55,8 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_concise_is_the_default(tree: Path) -> None:
-    run = lint(cwd=tree)
+def test_concise(tree: Path) -> None:
+    run = lint("--output-format", "concise", cwd=tree)
     assert run.returncode == 1
     assert run.stdout == (
         f"app.py:3:1: HH001 {HH001_MESSAGE}\n"
@@ -64,7 +66,46 @@ def test_concise_is_the_default(tree: Path) -> None:
         "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
     assert run.stderr == ""
-    assert lint("--output-format", "concise", cwd=tree).stdout == run.stdout
+
+
+def test_full_is_the_default_as_in_ruff(tree: Path) -> None:
+    run = lint(cwd=tree)
+    assert run.stdout == lint("--output-format", "full", cwd=tree).stdout
+    assert run.stdout.startswith(f"HH001 {HH001_MESSAGE}\n --> app.py:3:1\n")
+    # Configured in the project, another format wins over the default.
+    write(tree, {"pyproject.toml": '[tool.honeyhive-lint]\noutput-format = "concise"\n'})
+    assert lint(cwd=tree).lines[0] == f"app.py:3:1: HH001 {HH001_MESSAGE}"
+
+
+def test_grouped(tree: Path) -> None:
+    run = lint("--output-format", "grouped", cwd=tree)
+    assert run.stdout == (
+        "app.py:\n"
+        f"  3:1 HH001 {HH001_MESSAGE}\n"
+        "\n"
+        "pkg/bad.py:\n"
+        "  2:7 SyntaxError: invalid syntax\n"
+        "\n"
+        "pkg/uni.py:\n"
+        f"  3:10 HH002 {LEGACY_MESSAGE}\n"
+        "\n"
+        "Found 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
+    )
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tree: Path) -> None:
+    coloured = lint("--output-format", "concise", "--color", "always", "app.py", cwd=tree)
+    assert coloured.lines[0] == (
+        "\x1b[1mapp.py\x1b[0m\x1b[36m:\x1b[0m3\x1b[36m:\x1b[0m1\x1b[36m:\x1b[0m "
+        f"\x1b[1;31mHH001\x1b[0m {HH001_MESSAGE}"
+    )
+    # Captured output is no terminal: no colour by default, nor with --color never.
+    plain = lint("--output-format", "concise", "app.py", cwd=tree).stdout
+    assert "\x1b" not in plain
+    assert (
+        lint("--output-format", "concise", "--color", "never", "app.py", cwd=tree).stdout == plain
+    )
 
 
 def test_pylint(tree: Path) -> None:
@@ -350,7 +391,11 @@ def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
     for output_format in ("concise", "full", "json", "json-lines", "github", "pylint", "sarif"):
         run = lint("--output-format", output_format, cwd=tmp_path)
         assert (run.returncode, run.stderr) == (1, ""), output_format
-    assert lint(cwd=tmp_path).lines[0].startswith("bad\ufffdname.py:3:1: HH001 ")  # as ruff
+    assert (
+        lint("--output-format", "concise", cwd=tmp_path)
+        .lines[0]
+        .startswith("bad\ufffdname.py:3:1: HH001 ")
+    )  # as ruff
     document = lint("--output-format", "sarif", cwd=tmp_path).json()
     _validate_sarif(document)
     uris = [
@@ -358,3 +403,131 @@ def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
         for result in document["runs"][0]["results"]
     ]
     assert uris == ["bad%FFname.py", "sp%20ace%20%C3%A9.py"]
+
+
+def _ruff_output(output_format: str, tmp_path: Path) -> str:
+    """The real ruff's output in a format, on a file with one finding, for shape comparisons."""
+    from tests.cli.helpers import RUFF  # noqa: PLC0415
+
+    assert RUFF is not None
+    write(tmp_path / "ruff", {"app.py": "import os\n"})
+    completed = subprocess.run(
+        [
+            RUFF,
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "F401",
+            "--output-format",
+            output_format,
+            "app.py",
+        ],
+        cwd=tmp_path / "ruff",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stdout
+
+
+def _shape(value: Any) -> Any:
+    """The keys of JSON objects, recursively (the first item of each list)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_junit_has_one_suite_per_file_and_one_failure_per_finding(
+    tree: Path, tmp_path: Path
+) -> None:
+    run = lint("--output-format", "junit", cwd=tree)
+    assert run.returncode == 1
+    root = ElementTree.fromstring(run.stdout)
+    assert (root.tag, root.get("name"), root.get("tests"), root.get("failures")) == (
+        "testsuites",
+        "honeyhive-lint",
+        "3",
+        "3",
+    )
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [
+        str(tree / "app.py"),
+        str(tree / "pkg/bad.py"),
+        str(tree / "pkg/uni.py"),
+    ]
+    case = suites[0].find("testcase")
+    assert case is not None
+    assert (case.get("name"), case.get("line"), case.get("column")) == (
+        "org.honeyhive-lint.HH001",
+        "3",
+        "1",
+    )
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == HH001_MESSAGE
+    # The same elements and attributes as ruff's.
+    reference = ElementTree.fromstring(_ruff_output("junit", tmp_path))
+    assert root.attrib.keys() == reference.attrib.keys()
+    ours_case, theirs_case = root.find("testsuite/testcase"), reference.find("testsuite/testcase")
+    assert ours_case is not None
+    assert theirs_case is not None
+    assert ours_case.attrib.keys() == theirs_case.attrib.keys()
+    clean = tmp_path / "clean"
+    write(clean, {"ok.py": "x = 1\n"})
+    passing = ElementTree.fromstring(lint("--output-format", "junit", cwd=clean).stdout)
+    assert passing.find("testsuite/testcase").get("name") == "No errors found"  # type: ignore[union-attr]
+
+
+def test_gitlab_code_quality(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = lint("--output-format", "gitlab", cwd=tree)
+    entries = run.json()
+    assert [(e["check_name"], e["location"]["path"]) for e in entries] == [
+        ("HH001", "app.py"),
+        ("invalid-syntax", "pkg/bad.py"),
+        ("HH002", "pkg/uni.py"),
+    ]
+    assert entries[0]["description"] == f"HH001: {HH001_MESSAGE}"
+    assert entries[0]["location"]["positions"] == {
+        "begin": {"line": 3, "column": 1},
+        "end": {"line": 3, "column": 33},
+    }
+    assert _shape(entries[0]) == _shape(json.loads(_ruff_output("gitlab", tmp_path))[0])
+    # Fingerprints identify a finding across line moves, and tell identical ones apart.
+    write(tree, {"app.py": "\n\n" + HH001_SOURCE + 't.enrich_session(session_id="x")\n'})
+    moved = lint("--output-format", "gitlab", "app.py", cwd=tree).json()
+    assert moved[0]["fingerprint"] == entries[0]["fingerprint"]
+    assert moved[0]["fingerprint"] != moved[1]["fingerprint"]
+    # Paths are relative to the project directory GitLab names.
+    monkeypatch.setenv("CI_PROJECT_DIR", str(tree.parent))
+    named = lint("--output-format", "gitlab", "app.py", cwd=tree).json()
+    assert named[0]["location"]["path"] == f"{tree.name}/app.py"
+
+
+def test_rdjson_carries_fixes_as_suggestions(tree: Path, tmp_path: Path) -> None:
+    document = lint("--output-format", "rdjson", cwd=tree).json()
+    assert document["source"]["name"] == "honeyhive-lint"
+    first = document["diagnostics"][0]
+    assert first["code"] == {"url": HH001.url, "value": "HH001"}
+    assert first["location"]["range"] == {
+        "end": {"column": 33, "line": 3},
+        "start": {"column": 1, "line": 3},
+    }
+    assert [s["text"] for s in first["suggestions"]] == [
+        ", enrich_session",
+        "enrich_session",
+        ", tracer=t",
+    ]
+    assert "suggestions" not in document["diagnostics"][1]
+    assert _shape(document) == _shape(json.loads(_ruff_output("rdjson", tmp_path)))
+
+
+def test_azure_logging_commands(tree: Path) -> None:
+    run = lint("--output-format", "azure", cwd=tree)
+    assert run.lines[0] == (
+        f"##vso[task.logissue type=error;sourcepath={tree / 'app.py'};linenumber=3;"
+        f"columnnumber=1;code=HH001;]{HH001_MESSAGE}"
+    )
+    assert run.lines[1].endswith("code=invalid-syntax;]SyntaxError: invalid syntax")

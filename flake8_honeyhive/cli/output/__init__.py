@@ -35,11 +35,16 @@ _RENDERERS: Mapping[str, tuple[str, str]] = {
     "json": ("json_formats", "json_array"),
     "json-lines": ("json_formats", "json_lines"),
     "github": ("text", "github"),
+    "gitlab": ("ci_formats", "gitlab"),
     "pylint": ("text", "pylint"),
+    "azure": ("ci_formats", "azure"),
     "sarif": ("sarif", "sarif"),
+    "junit": ("ci_formats", "junit"),
+    "rdjson": ("ci_formats", "rdjson"),
 }
 OUTPUT_FORMATS = tuple(_RENDERERS)
-DEFAULT_FORMAT = "concise"
+# ruff's default since 0.9: each finding with its context and fix.
+DEFAULT_FORMAT = "full"
 # The human formats end with ruff's "Found N errors." line (unless --quiet).
 SUMMARY_FORMATS = frozenset({"concise", "full", "grouped"})
 # ANSI styles, as ruff paints its text formats with `--color`.
