@@ -30,7 +30,14 @@ _ADD_NOQA = "--add-noqa"
 VERSION = f"{PROG} {__version__}"
 USAGE = f"""
   {PROG} [check] [OPTIONS] [PATH ...]
-  {PROG} rule (CODE | --all) [--output-format {{text,json}}]"""
+  {PROG} rule (CODE | --all) [--output-format {{text,json}}]
+  {PROG} server"""
+SERVER_HELP = f"""usage: {PROG} server
+
+Run the language server over stdio (LSP): diagnostics as you type, the fixes as code actions
+(quick fixes, and `source.fixAll.{PROG}`), settings from the closest configuration file.
+Needs pygls: pip install 'honeyhive[lsp]'. Editor setups: docs/editors.md.
+"""
 DESCRIPTION = (
     "Find HoneyHive tracer misuse (HH001, HH002) in Python files. Runs beside ruff, with ruff's "
     "options, configuration style, output formats and `# noqa` comments."
@@ -38,6 +45,7 @@ DESCRIPTION = (
 EPILOG = f"""commands:
   check          check files and directories (the default command)
   rule CODE      show a rule's documentation; `rule --all` shows every rule
+  server         run the language server over stdio (needs `honeyhive[lsp]`)
 
 configuration:
   each file's closest .{PROG}.toml, {PROG}.toml or pyproject.toml with [tool.{PROG}]
