@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
 from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions, continued_rows
 from flake8_honeyhive.prefilter import could_have_findings
-from flake8_honeyhive.rules import ENGINE_RULES, HH100
+from flake8_honeyhive.rules import ENGINE_RULES, HH100, SESSION_ATTRIBUTES, rebind_usage
 
 if TYPE_CHECKING:
     from flake8_honeyhive.findings import Finding
@@ -132,7 +132,7 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
                 noqa_row=noqa_row,
             )
         )
-    if reported and text.encoding is not None:
+    if text.encoding is not None and any(map(_may_have_a_fix, reported)):
         from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
 
         fixes = compute_fixes(text.text, reported)
@@ -146,6 +146,14 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
         # A misplaced or invalid file exemption matters only where it failed to suppress.
         warnings.update({w.row: w for w in suppressions.warnings if diagnostics})
     return FileOutcome(job.path, tuple(diagnostics), tuple(sorted(warnings.values(), key=_row)))
+
+
+# Assigning `tracer.session_id` has no fix: a file with only those is not parsed again for fixes.
+_REBINDS = frozenset(("usage", rebind_usage(attribute)) for attribute in SESSION_ATTRIBUTES)
+
+
+def _may_have_a_fix(finding: Finding) -> bool:
+    return not _REBINDS.intersection(finding.args)
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.fixes.imports import free_function_name
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE, Edit, Fix
 from flake8_honeyhive.fixes.text import SourceMap
-from flake8_honeyhive.lines import lines_matching
+from flake8_honeyhive.lines import lines_matching, spans_a_line
 from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     FIX_ENRICH_BY_ID,
@@ -40,21 +40,10 @@ __all__ = ["compute_fixes"]
 
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
+_LEGACY_CALL: Final = re.compile(r"\.\s*(?:" + "|".join(sorted(LEGACY_SESSION_METHODS)) + r")\s*\(")
 
-# The keywords of `honeyhive.enrich_session(session_id, metadata=None, *, ...)`, and the order of
-# the tracer method's positional parameters (`metadata, inputs, outputs, ...`).
-_FREE_ENRICH_KEYWORDS: Final = frozenset(
-    {
-        SESSION_ID_PARAMETER,
-        "metadata",
-        "inputs",
-        "outputs",
-        "config",
-        "feedback",
-        "metrics",
-        "user_properties",
-    }
-)
+# The order of the tracer method's positional parameters, and the keywords of
+# `honeyhive.enrich_session(session_id, metadata=None, *, inputs=None, ...)`: the same names.
 _METHOD_POSITIONAL: Final = (
     "metadata",
     "inputs",
@@ -64,6 +53,7 @@ _METHOD_POSITIONAL: Final = (
     "metrics",
     "user_properties",
 )
+_FREE_ENRICH_KEYWORDS: Final = frozenset({SESSION_ID_PARAMETER, *_METHOD_POSITIONAL})
 # The legacy methods' parameters, in order, as the SDK (and 1.7) define them.
 _CREATE: Final = (
     "session_name",
@@ -137,7 +127,7 @@ def compute_fixes(text: str, findings: Sequence[Finding]) -> list[Fix | None]:
     global_lines = lines_matching(text, _GLOBAL_TEXT, _GLOBAL_BYTES)
     module = ModuleInfo(tree, has_walrus=":=" in text, global_lines=global_lines)
     try:
-        fixer = _Fixer(module, SourceMap(text))
+        fixer = _Fixer(module, SourceMap(text), sorted({finding.line for finding in findings}))
         return [fixer.fix(finding) for finding in findings]
     except RecursionError:
         return [None] * len(findings)
@@ -213,30 +203,28 @@ def _names(node: ast.AST) -> Iterator[ast.Name]:
 
 
 class _Fixer:
-    def __init__(self, module: ModuleInfo, source: SourceMap) -> None:
+    def __init__(self, module: ModuleInfo, source: SourceMap, lines: list[int]) -> None:
         self.module = module
         self.source = source
         self.evaluator = Evaluator(module)
         self.nodes: dict[tuple[Span, bool], tuple[ast.AST, Scope]] = {}
         self.parents: dict[int, ast.AST] = {}
-        self._index()
-        self.calls_legacy_methods = any(
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr in LEGACY_SESSION_METHODS
-            for node, _ in self.nodes.values()
-        )
+        self._index(lines)
+        # Read from the text: a cheap, conservative answer (a comment naming one counts too).
+        self.calls_legacy_methods = _LEGACY_CALL.search(source.text) is not None
 
-    def _index(self) -> None:
-        """Every call and attribute by span, with its scope; every node's parent."""
+    def _index(self, lines: list[int]) -> None:
+        """The calls and attributes that span a finding's first line, by span, with their
+        scopes and parents. Only the nodes around the findings are visited, as the engine does."""
         stack: list[tuple[ast.AST, Scope]] = [(self.module.tree, self.module.scope)]
         while stack:
             node, scope = stack.pop()
             if isinstance(node, ast.Call | ast.Attribute):
                 self.nodes.setdefault((_span(node), isinstance(node, ast.Call)), (node, scope))
             for child, child_scope in children_with_scopes(self.module, node, scope):
-                self.parents[id(child)] = node
-                stack.append((child, child_scope))
+                if spans_a_line(child, lines):
+                    self.parents[id(child)] = node
+                    stack.append((child, child_scope))
 
     def fix(self, finding: Finding) -> Fix | None:
         span = (finding.line, finding.col, finding.end_line, finding.end_col)

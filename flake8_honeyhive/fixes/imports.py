@@ -11,6 +11,7 @@ nowhere.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Final
 
 from flake8_honeyhive.evaluate import Evaluator
@@ -47,7 +48,7 @@ def free_function_name(
                     name = alias.asname or alias.name
                     if evaluator.lookup(name, scope, position).qualname in _QUALNAMES:
                         return name, []
-    if _binds(module.tree, ENRICH_SESSION):
+    if _binds(module.tree, ENRICH_SESSION, source.text):
         return None
     extended = _extend_import_from(body, source)
     if extended is not None:
@@ -56,8 +57,12 @@ def free_function_name(
     return None if added is None else (ENRICH_SESSION, [added])
 
 
-def _binds(tree: ast.Module, name: str) -> bool:
+def _binds(tree: ast.Module, name: str, text: str) -> bool:
     """Whether the module binds or declares `name` anywhere (any scope)."""
+    # Cheap first: where every mention is an attribute (`t.enrich_session`), nothing binds it.
+    mentions = re.finditer(rf"\b{name}\b", text)
+    if all(_after_a_dot(text, match.start()) for match in mentions):
+        return False
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             bound = node.id
@@ -85,6 +90,13 @@ def _imports_honeyhive(statement: ast.stmt) -> bool:
     if isinstance(statement, ast.Import):
         return any(alias.name.partition(".")[0] == PACKAGE for alias in statement.names)
     return False
+
+
+def _after_a_dot(text: str, index: int) -> bool:
+    index -= 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index >= 0 and text[index] == "."
 
 
 def _sort_key(name: str) -> tuple[int, str]:

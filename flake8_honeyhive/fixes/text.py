@@ -80,6 +80,8 @@ class SourceMap:
 
     def has_comment(self, start: int, end: int) -> bool:
         """Whether a comment lies (even partly) within text[start:end]."""
+        if "#" not in self.text[start:end]:
+            return False  # most ranges: no need to tokenize the file
         return any(first < end and start < last for first, last in self.comments)
 
     def line_start(self, offset: int) -> int:

@@ -72,14 +72,18 @@ def _ruff(directory: Path) -> Counter[tuple[str, str]]:
     )
 
 
-@pytest.fixture(scope="module")
-def fixed_fixtures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    before = tmp_path_factory.mktemp("before")
-    shutil.copytree(FIXTURES, before, dirs_exist_ok=True)
-    after = tmp_path_factory.mktemp("after")
-    shutil.copytree(FIXTURES, after, dirs_exist_ok=True)
+def _before_and_after(source: Path, factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two copies of `source`: as it is, and after `--fix --unsafe-fixes`."""
+    before, after = factory.mktemp(f"{source.name}-before"), factory.mktemp(f"{source.name}-after")
+    shutil.copytree(source, before, dirs_exist_ok=True)
+    shutil.copytree(source, after, dirs_exist_ok=True)
     _fix(after)
     return before, after
+
+
+@pytest.fixture(scope="module")
+def fixed_fixtures(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return _before_and_after(FIXTURES, tmp_path_factory)
 
 
 def test_every_fixture_is_fixed_into_valid_python_and_a_second_run_changes_nothing(
@@ -117,12 +121,7 @@ def test_fixes_add_no_pyflakes_finding_to_the_fixtures(fixed_fixtures: tuple[Pat
 
 @pytest.fixture(scope="module")
 def fixed_examples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    before = tmp_path_factory.mktemp("examples-before")
-    shutil.copytree(EXAMPLES, before, dirs_exist_ok=True)
-    after = tmp_path_factory.mktemp("examples-after")
-    shutil.copytree(EXAMPLES, after, dirs_exist_ok=True)
-    _fix(after)
-    return before, after
+    return _before_and_after(EXAMPLES, tmp_path_factory)
 
 
 def test_examples_keep_only_the_findings_without_a_fix(fixed_examples: tuple[Path, Path]) -> None:

@@ -18,6 +18,17 @@ from flake8_honeyhive.rules import ENGINE_RULES
 IMPORT = "from honeyhive import HoneyHiveTracer\n"
 TRACER = 't = HoneyHiveTracer.init(project="p", source="prod")\n'
 HEAD = IMPORT + TRACER
+BOT = (
+    IMPORT
+    + "class Bot:\n"
+    + "    def __init__(self) -> None:\n"
+    + "        self.tracer = HoneyHiveTracer.init()\n"
+    + "    def done(self) -> None:\n"
+    + "        self.tracer.enrich_session(\n"
+    + "            metadata={},  # why\n"
+    + "            session_id=self.tracer.session_id,\n"
+    + "        )\n"
+)
 
 
 @dataclass(frozen=True)
@@ -52,23 +63,8 @@ CASES: dict[str, Case] = {
         SAFE,
     ),
     "own id of self.tracer": Case(
-        IMPORT
-        + "class Bot:\n"
-        + "    def __init__(self) -> None:\n"
-        + "        self.tracer = HoneyHiveTracer.init()\n"
-        + "    def done(self) -> None:\n"
-        + "        self.tracer.enrich_session(\n"
-        + "            metadata={},  # why\n"
-        + "            session_id=self.tracer.session_id,\n"
-        + "        )\n",
-        IMPORT
-        + "class Bot:\n"
-        + "    def __init__(self) -> None:\n"
-        + "        self.tracer = HoneyHiveTracer.init()\n"
-        + "    def done(self) -> None:\n"
-        + "        self.tracer.enrich_session(\n"
-        + "            metadata={},  # why\n"
-        + "        )\n",
+        BOT,
+        BOT.replace("            session_id=self.tracer.session_id,\n", ""),
         SAFE,
     ),
     # --- HH001: another id goes to the free function, by id (unsafe) -----------------------------
