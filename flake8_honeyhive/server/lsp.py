@@ -21,7 +21,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from flake8_honeyhive import __version__
+from flake8_honeyhive.cli.config import ConfigError
 from flake8_honeyhive.cli.diagnostics import Diagnostic
+from flake8_honeyhive.cli.selectors import UnknownSelectorError
 from flake8_honeyhive.fixes.model import UNSAFE, Edit
 from flake8_honeyhive.fixes.text import SourceMap
 from flake8_honeyhive.rules import HH100
@@ -88,12 +90,21 @@ class HoneyHiveServer(LanguageServer):
 
     def publish(self, uri: str) -> None:
         document = self.workspace.get_text_document(uri)
-        buffer = self.lint(uri)
+        try:
+            buffer = self.lint(uri)
+        except (ConfigError, UnknownSelectorError) as invalid:
+            # As the command would exit 2: say why in the editor, and show nothing stale.
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error, message=f"{SOURCE}: {invalid}"
+                )
+            )
+            diagnostics = []
+        else:
+            diagnostics = [self.lsp_diagnostic(buffer, d) for d in buffer.diagnostics]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(
-                uri=uri,
-                diagnostics=[self.lsp_diagnostic(buffer, d) for d in buffer.diagnostics],
-                version=document.version,
+                uri=uri, diagnostics=diagnostics, version=document.version
             )
         )
 
@@ -102,7 +113,10 @@ class HoneyHiveServer(LanguageServer):
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         only = params.context.only
-        buffer = self.lint(uri)
+        try:
+            buffer = self.lint(uri)
+        except (ConfigError, UnknownSelectorError):
+            return []  # already said when the diagnostics were published
         source = SourceMap(buffer.text.text)
         actions: list[types.CodeAction] = []
         if _wanted(only, types.CodeActionKind.QuickFix.value):

@@ -215,6 +215,26 @@ def test_settings_come_from_the_closest_configuration_and_follow_its_edits(
     asyncio.run(scenario())
 
 
+def test_an_invalid_configuration_is_shown_as_an_error_message(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.honeyhive-lint]\nselect = ['E501']\n"})
+
+    async def scenario() -> None:
+        async with session(tmp_path) as editor:
+            messages: asyncio.Queue[types.ShowMessageParams] = asyncio.Queue()
+
+            @editor.client.feature(types.WINDOW_SHOW_MESSAGE)  # type: ignore[untyped-decorator]
+            def show(params: types.ShowMessageParams) -> None:
+                messages.put_nowait(params)
+
+            uri = editor.open(tmp_path / "app.py", SOURCE)
+            message = await asyncio.wait_for(messages.get(), TIMEOUT)
+            assert message.type == types.MessageType.Error
+            assert "unknown rule selector `E501`" in message.message
+            assert await editor.diagnostics(uri) == []
+
+    asyncio.run(scenario())
+
+
 def test_without_pygls_the_command_says_what_to_install(tmp_path: Path) -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
