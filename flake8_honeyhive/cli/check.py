@@ -196,20 +196,21 @@ def _run(arguments: CheckArguments, resolver: Resolver, cwd: str, out: Writer) -
 
 def _check_stdin(
     arguments: CheckArguments, resolver: Resolver, result: RunResult, fix: str | None
-) -> str | None:
-    """Check standard input; the path its outcome has, or None if it was excluded."""
+) -> str:
+    """Check standard input; the path its outcome has (its source is in `result.sources`)."""
     filename = arguments.stdin_filename
     path = os.path.abspath(filename) if filename else STDIN
     settings = resolver.for_path(path) if filename else resolver.root
-    if (
+    # A closed standard input reads as empty, as in ruff.
+    source = sys.stdin.buffer.read() if sys.stdin is not None else b""
+    # Excluded (`--force-exclude`, as pre-commit style invocations use): not checked, and with
+    # `--fix` printed back unchanged, as ruff does.
+    excluded = bool(
         filename
         and settings.force_exclude
         and settings.excludes.excludes(path, settings.project_root)
-    ):
-        return None  # excluded, as ruff does for pre-commit style invocations
-    # A closed standard input reads as empty, as in ruff.
-    source = sys.stdin.buffer.read() if sys.stdin is not None else b""
-    enabled = settings.enabled_for(path)
+    )
+    enabled = frozenset() if excluded else settings.enabled_for(path)
     if enabled and needs_checking(source, enabled):
         check_jobs([FileJob(path, source, enabled, arguments.ignore_noqa, fix)], result, jobs=1)
     else:

@@ -246,3 +246,10 @@ def test_hh100_fix_is_safe_and_listed_in_the_rule_json(tmp_path: Path) -> None:
         "Fix is always available.",
         "Always",
     )
+
+
+def test_an_excluded_standard_input_is_printed_back_unchanged_by_fix(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.honeyhive-lint]\nextend-exclude = ['gen']\n"})
+    arguments = ("--fix", "--force-exclude", "--stdin-filename", "gen/app.py", "-")
+    run = lint(*arguments, cwd=tmp_path, stdin=OURS.encode())
+    assert (run.returncode, run.stdout) == (0, OURS)
