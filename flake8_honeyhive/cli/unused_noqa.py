@@ -97,7 +97,7 @@ def _removal(source: SourceMap, comment: Comment, directive: DirectiveText, keep
         return Fix(FIX_REMOVE_NOQA, SAFE, (edit,))
     comment_end = comment_start + len(comment.text)
     following = comment.text.find("#", directive.end)
-    if following != -1:  # `# noqa: HH001  # another comment`: keep the other one
+    if following != -1:  # another comment follows the directive: keep it
         edit = Edit(start, comment_start + following, "")
     else:
         while start > 0 and source.text[start - 1] in " \t":
