@@ -39,8 +39,9 @@ Run the language server over stdio (LSP): diagnostics as you type, the fixes as 
 Needs pygls: pip install 'honeyhive[lsp]'. Editor setups: docs/editors.md.
 """
 DESCRIPTION = (
-    "Find HoneyHive tracer misuse (HH001, HH002) in Python files. Runs beside ruff, with ruff's "
-    "options, configuration style, output formats and `# noqa` comments."
+    "Find HoneyHive tracer misuse (HH001, HH002; HH100, opt-in, for unused noqa directives) in "
+    "Python files, and fix it. Runs beside ruff, with ruff's options, configuration model, "
+    "output formats, fixes and `# noqa` comments."
 )
 EPILOG = f"""commands:
   check          check files and directories (the default command)
