@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import PYLINT_RULES
 
 STDLIB: Final = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_PARTS: Final = frozenset({"site-packages", "test", "tests", "idle_test", "lib2to3"})
 PLUGIN: Final = "pylint_honeyhive"
-PLUGIN_IDS: Final = tuple(rule.pylint_id for rule in RULES.values())
+PLUGIN_IDS: Final = tuple(PYLINT_RULES)
 TARGET: Final = 1.03
 # pylint's exit status is a bit field; 1 is "fatal message issued", 32 "usage error".
 FATAL_BITS: Final = 1 | 32

@@ -24,22 +24,68 @@ README_SECTION: Final = re.compile(
 )
 
 
-def _runtime_category(rule: Rule) -> str:
-    return f"honeyhive.{rule.warning_class}"
+def _runtime_category(warning_class: str) -> str:
+    return f"honeyhive.{warning_class}"
+
+
+def _code(value: str | None) -> str:
+    return f"`{value}`" if value else "-"
+
+
+_FIX_WORDS: Final = {"None": "none", "Sometimes": "sometimes", "Always": "always"}
+
+
+def _fix_cell(rule: Rule) -> str:
+    word = _FIX_WORDS[rule.fix_availability]
+    return word if rule.fix_availability == "None" else f"{word} (`honeyhive-lint --fix`)"
+
+
+def _suppression(rule: Rule) -> str:
+    """The page's "How to suppress" items, for the front ends that run the rule."""
+    if rule.pylint_id is None:
+        return f"""- `# noqa: {rule.code}` on the reported line, `per-file-ignores`
+  (`[tool.honeyhive-lint] per-file-ignores = {{"tests/*" = ["{rule.code}"]}}`), or leave the rule
+  unselected: it is opt-in."""
+    lines = f"""\
+Fix the code if you can. Where a finding is intended (a migration shim, a test of the legacy
+behaviour), suppress it on its line:
+
+- flake8, `honeyhive-lint` and pylint: `# noqa: {rule.code}` on the reported line (pylint honours
+  the HH codes of `# noqa` comments too, so one comment serves all three). Or `per-file-ignores`
+  (`[tool.honeyhive-lint] per-file-ignores = {{"tests/*" = ["{rule.code}"]}}`; flake8's own
+  `per-file-ignores` option for flake8).
+- pylint: `# pylint: disable={rule.symbol}` (or `{rule.pylint_id}`) on the line or in the scope, or
+  `disable = ["{rule.symbol}"]` in `[tool.pylint."messages control"]`."""
+    if rule.warning_class is not None:
+        category = _runtime_category(rule.warning_class)
+        lines += f"""
+- At run time the SDK emits `{rule.warning_class}`, whose text starts with `{rule.code}`. Silence it
+  with `warnings.filterwarnings("ignore", category={category})`, or turn it into an
+  error with `python -W error::{category}` or pytest's
+  `filterwarnings = ["error::{category}"]`."""
+    return lines
 
 
 def rule_page(rule: Rule) -> str:
     """The Markdown page of one rule, in the section order ruff uses for its rule pages."""
-    message = rule.message.replace("%(form)s", "<form>").replace("%(usage)s", "<usage>")
+    message = re.sub(r"%\((\w+)\)s", r"<\1>", rule.message)
+    opt_in = (
+        f"\n\nOpt-in: checked only when selected (`--extend-select {rule.code}`, or "
+        f'`extend-select = ["{rule.code}"]`).'
+        if rule.opt_in
+        else ""
+    )
+    fix_safety = f"\n## Fix safety\n\n{rule.docs.fix_safety}\n" if rule.docs.fix_safety else ""
     return f"""# {rule.code}: {rule.symbol}
 
 {GENERATED_NOTE}
 
-{rule.title}.
+{rule.title}.{opt_in}
 
-| flake8 / honeyhive-lint | pylint id | pylint symbol | runtime warning |
-|---|---|---|---|
-| `{rule.code}` | `{rule.pylint_id}` | `{rule.symbol}` | `{rule.warning_class}` |
+| Code | Name (pylint symbol) | Front ends | pylint id | Runtime warning | Fix |
+|---|---|---|---|---|---|
+| `{rule.code}` | `{rule.symbol}` | {", ".join(rule.front_ends)} | {_code(rule.pylint_id)} | \
+{_code(rule.warning_class)} | {_fix_cell(rule)} |
 
 Message:
 
@@ -66,25 +112,15 @@ Message:
 ```python
 {rule.docs.use_instead.rstrip()}
 ```
-
+{fix_safety}
 ## How to suppress
 
-Fix the code if you can. Where a finding is intended (a migration shim, a test of the legacy
-behaviour), suppress it on its line:
-
-- flake8 and `honeyhive-lint`: `# noqa: {rule.code}` on the reported line, or `per-file-ignores`
-  (`[tool.honeyhive-lint] per-file-ignores = {{"tests/*" = ["{rule.code}"]}}`; flake8's own
-  `per-file-ignores` option for flake8).
-- pylint: `# pylint: disable={rule.symbol}` (or `{rule.pylint_id}`) on the line or in the scope, or
-  `disable = ["{rule.symbol}"]` in `[tool.pylint."messages control"]`.
-- At run time the SDK emits `{rule.warning_class}`, whose text starts with `{rule.code}`. Silence it
-  with `warnings.filterwarnings("ignore", category={_runtime_category(rule)})`, or turn it into an
-  error with `python -W error::{_runtime_category(rule)}` or pytest's
-  `filterwarnings = ["error::{_runtime_category(rule)}"]`.
+{_suppression(rule)}
 
 ## References
 
 - [Design discussion: one tracer, one session](../design/multi-session-analysis.md)
+- [Fixes](../fixes.md)
 - [All rules](../../README.md#rules)
 """
 
@@ -97,9 +133,9 @@ def rules_table() -> str:
     ]
     for rule in RULES.values():
         rows.append(
-            f"| [`{rule.code}`](docs/rules/{rule.code}.md) | `{rule.pylint_id}` | "
+            f"| [`{rule.code}`](docs/rules/{rule.code}.md) | {_code(rule.pylint_id)} | "
             f"`{rule.symbol}` | {rule.summary[0].upper()}{rule.summary[1:]} | "
-            f"`{rule.warning_class}` |"
+            f"{_code(rule.warning_class)} |"
         )
     return "\n".join(rows) + "\n"
 

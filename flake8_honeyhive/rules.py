@@ -20,17 +20,26 @@ __all__ = [
     "DECORATORS_MODULE",
     "DECORATOR_QUALNAMES",
     "DOCS_URL",
+    "ENGINE_RULES",
     "ENRICH_MODULE",
     "ENRICH_SESSION",
+    "FIX_ENRICH_BY_ID",
+    "FIX_NEW_TRACER",
+    "FIX_REMOVE_IGNORED_SESSION_ID",
+    "FIX_REMOVE_NOQA",
+    "FIX_REMOVE_OWN_SESSION_ID",
     "FORM_DICT_UNPACK",
     "FORM_KEYWORD",
     "FORM_POSITIONAL",
+    "FRONT_ENDS",
     "HH001",
     "HH002",
+    "HH100",
     "LEGACY_SESSION_METHODS",
     "PROJECT_URL",
     "PUBLIC_MODULES",
     "PUBLIC_NAMES",
+    "PYLINT_RULES",
     "RETIRED_CODES",
     "RULES",
     "RULE_TOKENS",
@@ -43,6 +52,7 @@ __all__ = [
     "TRACER_DECORATOR_METHOD",
     "TRACER_FACTORIES",
     "TRACER_MODULE",
+    "UNUSED_NOQA_DETAILS",
     "USAGE_ENRICH_OTHER_SESSION",
     "Rule",
     "RuleDocs",
@@ -55,6 +65,8 @@ __all__ = [
 
 PROJECT_URL: Final = "https://github.com/honeyhiveai/python-sdk"
 DOCS_URL: Final = PROJECT_URL + "/blob/main/docs/rules/{code}.md"
+# The front ends a rule can run in, in the order the docs list them.
+FRONT_ENDS: Final = ("flake8", "honeyhive-lint", "pylint")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,8 @@ class RuleDocs:
     why_is_this_bad: str
     example: str
     use_instead: str
+    # What the fixes do and when they are safe (ruff's "Fix safety" section); "" without fixes.
+    fix_safety: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +86,22 @@ class Rule:
     """One rule, as every front end sees it."""
 
     code: str
-    pylint_id: str
+    # None for a rule pylint does not run (HH100 judges noqa comments, which pylint leaves alone).
+    pylint_id: str | None
+    # pylint's symbol, and the rule's name in ruff-style output (JSON `name`, SARIF `name`).
     symbol: str
     title: str
     summary: str
     # A ``%(name)s`` template: pylint formats ``msg % args``, and a dict serves every front end.
     message: str
-    warning_class: str
+    # The SDK's runtime warning for the same mistake, if there is one.
+    warning_class: str | None
     docs: RuleDocs
+    front_ends: tuple[str, ...] = FRONT_ENDS
+    # Opt-in rules are checked only when selected explicitly (by code, prefix, `HH` or `ALL`).
+    opt_in: bool = False
+    # As `ruff rule --output-format json` says it: "None", "Sometimes" or "Always".
+    fix_availability: str = "None"
 
     @property
     def url(self) -> str:
@@ -150,7 +172,23 @@ HH001: Final = Rule(
             "    # Enrich the tracer's own session: no id needed.\n"
             '    tracer.enrich_session(metadata={"resolved": True})\n'
         ),
+        fix_safety=(
+            "`honeyhive-lint --fix` removes a redundant `session_id=t.session_id` (the receiver's "
+            "own id, spelled as its `session_id` attribute) from `t.enrich_session(...)`: a safe "
+            "fix, since the call already enriches that session, unless the module also calls a "
+            "legacy session method (`create_session()` makes a tracer's own calls follow the new "
+            "session), where it is unsafe. For a tracer known to the module, the unsafe fix "
+            "(`--unsafe-fixes`) rewrites any other id, in the keyword, `**{...}` or positional "
+            "form, to the free function: `t.enrich_session(sid, feedback=f)` becomes "
+            "`honeyhive.enrich_session(sid, feedback=f, tracer=t)`, reusing the module's "
+            "`import honeyhive` or `from honeyhive import ...` (extended, or added). It is unsafe "
+            "because the positional form raised `TypeError` before and now sends, and the "
+            "receiver is evaluated after the arguments. No fix is offered for a receiver of "
+            "unknown origin, for extra positional arguments after a positional id, or for "
+            "keywords that the free function does not take."
+        ),
     ),
+    fix_availability="Sometimes",
 )
 
 HH002: Final = Rule(
@@ -212,10 +250,88 @@ HH002: Final = Rule(
             "def answer(question: str) -> str:\n"
             "    return question.upper()\n"
         ),
+        fix_safety=(
+            "`honeyhive-lint --fix` removes a redundant `session_id=` from "
+            "`@t.trace(session_id=t.session_id)` and `trace(tracer=t, session_id=t.session_id)`: "
+            "a safe fix. Any other `session_id=` in a decorator is removed by an unsafe fix "
+            "(`--unsafe-fixes`): the SDK keeps the spans in the tracer's own session whatever id "
+            "is given, so the code behaves as before, but the intent to file them elsewhere is "
+            "dropped (and strict mode no longer raises). Where the module creates the receiver "
+            "itself (`t = HoneyHiveTracer.init(...)` with literal or module-level arguments), "
+            "the legacy methods are rewritten to a new tracer by an unsafe fix: `with "
+            "t.with_session(session_name=n):` becomes `with HoneyHiveTracer.init(<t's "
+            "arguments>, session_name=n):`, and `t.create_session(...)`, `await "
+            "t.acreate_session(...)` and `t.session_start()` whose value is used become "
+            "`HoneyHiveTracer.init(...).session_id`. Unsafe, because the new tracer is not made "
+            "active the way the legacy methods made theirs. No fix is offered for assignments "
+            "to `session_id`, a legacy call whose value is discarded, `with ... as name`, "
+            "`user_properties` or `skip_api_call`, or a receiver the module does not create."
+        ),
+    ),
+    fix_availability="Sometimes",
+)
+
+HH100: Final = Rule(
+    code="HH100",
+    pylint_id=None,
+    symbol="unused-noqa",
+    title="Unused `noqa` directive for an HH code",
+    summary=(
+        "a `# noqa` directive naming an HH code that suppresses nothing "
+        "(opt-in, `honeyhive-lint` only)"
+    ),
+    message="Unused `noqa` directive (%(detail)s)",
+    warning_class=None,
+    front_ends=("honeyhive-lint",),
+    opt_in=True,
+    fix_availability="Always",
+    docs=RuleDocs(
+        what_it_does=(
+            "Finds `# noqa` directives whose HH codes suppress nothing on their line: the "
+            "finding is no longer there (`unused`), the directive names another rule than the "
+            "line's finding (`# noqa: HH002` on an HH001 line: `unused`, and the HH001 finding "
+            "is still reported), the rule is not enabled for the file (`non-enabled`), the code "
+            "is not a rule (`unknown`), or it is listed twice (`duplicated`). Only HH codes are "
+            "judged: other tools' codes in the same comment, and blanket `# noqa` comments, "
+            "belong to those tools. It is opt-in: select it with `--extend-select HH100`, or "
+            '`extend-select = ["HH100"]` in the configuration.'
+        ),
+        why_is_this_bad=(
+            "ruff's RUF100 does this for ruff's own codes, but with `external = "
+            '["HH"]` it must leave HH codes alone, and flake8 does not report unused '
+            "directives at all. A directive that suppresses nothing misleads the reader, and a "
+            "stale one silently hides the finding if the mistake comes back."
+        ),
+        example=(
+            "from honeyhive import HoneyHiveTracer\n"
+            "\n"
+            'tracer = HoneyHiveTracer.init(project="support-bot")\n'
+            'tracer.enrich_session(metadata={"resolved": True})  # noqa: HH001\n'
+        ),
+        use_instead=(
+            "from honeyhive import HoneyHiveTracer\n"
+            "\n"
+            'tracer = HoneyHiveTracer.init(project="support-bot")\n'
+            'tracer.enrich_session(metadata={"resolved": True})\n'
+        ),
+        fix_safety=(
+            "The fix removes the unused HH codes from the directive, or the whole directive "
+            "(and the text after it) when it names no other code. It is safe: a directive that "
+            "suppresses nothing changes no result."
+        ),
     ),
 )
 
-RULES: Final[Mapping[str, Rule]] = {rule.code: rule for rule in (HH001, HH002)}
+# Every rule, in code order.
+RULES: Final[Mapping[str, Rule]] = {rule.code: rule for rule in (HH001, HH002, HH100)}
+# The rules the engine finds in source code, in every front end.
+ENGINE_RULES: Final[Mapping[str, Rule]] = {
+    code: rule for code, rule in RULES.items() if rule.front_ends == FRONT_ENDS
+}
+# The rules pylint reports, by pylint id.
+PYLINT_RULES: Final[Mapping[str, Rule]] = {
+    rule.pylint_id: rule for rule in RULES.values() if rule.pylint_id is not None
+}
 
 # Codes that were once used and must never be given to another rule.
 RETIRED_CODES: Final[Mapping[str, str]] = {}
@@ -255,6 +371,20 @@ def legacy_method_usage(method: str) -> str:
 
 
 USAGE_ENRICH_OTHER_SESSION: Final = "`tracer.enrich_session()` with another session's id"
+
+
+# --- Fix titles: what `--fix` does, as ruff's `help:` line says it ------------------------------
+
+FIX_REMOVE_OWN_SESSION_ID: Final = "Remove the redundant `session_id=` (the tracer's own id)"
+FIX_REMOVE_IGNORED_SESSION_ID: Final = (
+    "Remove `session_id=`: the spans stay in the tracer's own session"
+)
+FIX_ENRICH_BY_ID: Final = "Enrich the session by id: `{function}(..., tracer={receiver})`"
+FIX_NEW_TRACER: Final = "Start a new tracer for the session: `{factory}(...)`"
+FIX_REMOVE_NOQA: Final = "Remove unused `noqa` directive"
+
+# HH100's details, in ruff's words and order: `unused: `HH001`; non-enabled: `HH002``.
+UNUSED_NOQA_DETAILS: Final = ("unused", "non-enabled", "unknown", "duplicated")
 
 
 # --- API facts the rules rely on ------------------------------------------------------------------

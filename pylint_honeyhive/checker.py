@@ -32,6 +32,7 @@ from pylint_honeyhive.answers import Answer
 from pylint_honeyhive.fallback import SyntacticFindings
 from pylint_honeyhive.inference import TracerInference
 from pylint_honeyhive.messages import MESSAGES, SYMBOLS
+from pylint_honeyhive.noqa import NoqaComments
 from pylint_honeyhive.syntax import constant_str, override_form, session_id_form
 
 if TYPE_CHECKING:
@@ -53,14 +54,18 @@ class HoneyHiveChecker(BaseChecker):
         super().__init__(linter)
         self._inference = TracerInference()
         self._syntactic: SyntacticFindings | None = None
+        self._noqa: NoqaComments | None = None
 
     @only_required_for_messages(*SYMBOLS)
     def visit_module(self, node: nodes.Module) -> None:
-        self._syntactic = SyntacticFindings(node)  # built only if a candidate needs it
+        # Both are built only if a candidate needs them.
+        self._syntactic = SyntacticFindings(node)
+        self._noqa = NoqaComments(node)
 
     @only_required_for_messages(*SYMBOLS)
     def leave_module(self, _node: nodes.Module) -> None:
         self._syntactic = None
+        self._noqa = None
 
     @only_required_for_messages(*SYMBOLS)
     def visit_call(self, node: nodes.Call) -> None:
@@ -121,16 +126,27 @@ class HoneyHiveChecker(BaseChecker):
     def _report(self, node: Any, rule: Rule, answer: Answer, **args: str) -> None:
         """Report ``rule`` at ``node`` when inference says YES; ask syntax when it cannot say."""
         if answer is Answer.YES:
-            self.add_message(rule.symbol, node=node, args=args, confidence=INFERENCE)
+            if not self._suppressed(node, rule):
+                self.add_message(rule.symbol, node=node, args=args, confidence=INFERENCE)
         elif answer is Answer.UNKNOWN:
             self._report_syntactic(node, rule)
 
     def _report_syntactic(self, node: Any, rule: Rule) -> None:
         """The syntactic engine's finding at ``node``, if it made one, with the same text."""
         finding = self._syntactic.at(node, rule) if self._syntactic is not None else None
-        if finding is not None:
+        if finding is not None and not self._suppressed(node, rule):
             args = dict(finding.args)
             self.add_message(rule.symbol, node=node, args=args, confidence=HIGH)
+
+    def _suppressed(self, node: Any, rule: Rule) -> bool:
+        """`# noqa: HH001` (or a blanket `# noqa`) on the line, as flake8 and honeyhive-lint read
+        it. Where pylint's own `# pylint: disable=` applies, pylint gets the message as ever, so
+        that it counts the disable as used (`useless-suppression` stays right)."""
+        return (
+            self._noqa is not None
+            and self._noqa.suppresses(rule.code, node.lineno)
+            and self.linter.is_message_enabled(rule.symbol, node.lineno)
+        )
 
 
 def _declares_only(node: nodes.AssignAttr) -> bool:

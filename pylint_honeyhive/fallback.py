@@ -15,7 +15,7 @@ from flake8_honeyhive.checker import check_tree, could_have_findings
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.rules import Rule
 
-__all__ = ["SyntacticFindings"]
+__all__ = ["SyntacticFindings", "source_of"]
 
 # The whole span, not just the start: a chained call such as `t.create_session().session_start()`
 # and its inner call start at the same place, and must not take each other's findings.
@@ -37,7 +37,7 @@ class SyntacticFindings:
         return self._index.get((*span, rule.code))
 
     def _build(self) -> dict[Key, Finding]:
-        source = _source_of(self._module)
+        source = source_of(self._module)
         if source is None or not could_have_findings(source):
             return {}
         try:
@@ -52,7 +52,7 @@ class SyntacticFindings:
         return {(f.line, f.col, f.end_line, f.end_col, f.code): f for f in findings}
 
 
-def _source_of(module: Any) -> bytes | None:
+def source_of(module: Any) -> bytes | None:
     """The bytes astroid built ``module`` from: a file, or a string given on stdin."""
     try:
         stream = module.stream()

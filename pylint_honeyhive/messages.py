@@ -6,7 +6,7 @@ from typing import Final
 
 from pylint.typing import MessageDefinitionTuple
 
-from flake8_honeyhive.rules import RULES, Rule
+from flake8_honeyhive.rules import PYLINT_RULES, Rule
 
 __all__ = ["MESSAGES", "SYMBOLS", "description"]
 
@@ -18,6 +18,7 @@ def description(rule: Rule) -> str:
 
 
 MESSAGES: Final[dict[str, MessageDefinitionTuple]] = {
-    rule.pylint_id: (rule.message, rule.symbol, description(rule)) for rule in RULES.values()
+    pylint_id: (rule.message, rule.symbol, description(rule))
+    for pylint_id, rule in PYLINT_RULES.items()
 }
-SYMBOLS: Final = tuple(rule.symbol for rule in RULES.values())
+SYMBOLS: Final = tuple(rule.symbol for rule in PYLINT_RULES.values())

@@ -15,14 +15,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Final
 
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import ENGINE_RULES
 
 FIXTURES: Final = Path(__file__).parent / "fixtures"
 EXAMPLES: Final = Path(__file__).parent.parent / "examples"
 _ANNOTATION: Final = re.compile(
     r"# \[(?P<inference>inference-only: )?(?P<symbols>[a-z\-, ]+)\]\s*$"
 )
-_CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in RULES.values()}
+_CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in ENGINE_RULES.values()}
 
 
 def syntactic_fixtures() -> list[Path]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from flake8_honeyhive.cli.options import CheckArguments, RuleArguments, parse_check, parse_rule
+from flake8_honeyhive.cli.options import (
+    SERVER_HELP,
+    CheckArguments,
+    RuleArguments,
+    parse_check,
+    parse_rule,
+)
 from flake8_honeyhive.cli.streams import (
     Output,
     OutputError,
@@ -24,8 +30,8 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 # ruff's global options, which may also come before the subcommand (`ruff -q check src`).
-_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-s", "--silent"})
-_GLOBAL_WITH_VALUE = "--config"
+_GLOBAL_FLAGS = frozenset({"-q", "--quiet", "-s", "--silent", "--isolated"})
+_GLOBAL_WITH_VALUE = frozenset({"--config", "--color"})
 
 
 def _subcommand_index(arguments: Sequence[str]) -> int:
@@ -33,10 +39,8 @@ def _subcommand_index(arguments: Sequence[str]) -> int:
     index = 0
     while index < len(arguments):
         argument = arguments[index]
-        if argument in _GLOBAL_FLAGS or argument.startswith(f"{_GLOBAL_WITH_VALUE}="):
-            index += 1
-        elif argument == _GLOBAL_WITH_VALUE:
-            index += 2
+        if argument in _GLOBAL_FLAGS or argument.partition("=")[0] in _GLOBAL_WITH_VALUE:
+            index += 1 if argument in _GLOBAL_FLAGS or "=" in argument else 2
         else:
             break
     return index
@@ -54,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         index = _subcommand_index(arguments)
         if arguments[index : index + 1] == ["rule"]:
             return _rule(parse_rule(arguments[index + 1 :]))  # global options change nothing here
+        if arguments[index : index + 1] == ["server"]:
+            return _server(arguments[index + 1 :])
         if arguments[index : index + 1] == ["check"]:
             del arguments[index]
         return _check(parse_check(arguments))
@@ -86,6 +92,20 @@ def _rule(arguments: RuleArguments) -> int:
         text = explain_text(rules)
     Output().write(text)
     return EXIT_OK
+
+
+def _server(arguments: Sequence[str]) -> int:
+    """`honeyhive-lint server`: the language server, over stdio."""
+    if list(arguments) in (["-h"], ["--help"]):
+        Output().write(SERVER_HELP)
+        return EXIT_OK
+    if arguments:
+        return _error(f"`server` takes no arguments, not {' '.join(arguments)}")
+    try:
+        from flake8_honeyhive.server.lsp import main as serve  # noqa: PLC0415
+    except ImportError as missing:
+        return _error(f"the language server needs pygls ({missing}): pip install 'honeyhive[lsp]'")
+    return serve()
 
 
 def _check(arguments: CheckArguments) -> int:

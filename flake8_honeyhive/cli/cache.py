@@ -29,10 +29,11 @@ from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.lint import FileOutcome
 from flake8_honeyhive.cli.noqa import NoqaWarning
 from flake8_honeyhive.cli.options import CACHE_DIR_ENV, DEFAULT_CACHE_DIR
+from flake8_honeyhive.fixes.model import Edit, Fix
 
 __all__ = ["CACHE_DIR_ENV", "DEFAULT_CACHE_DIR", "Cache", "digest"]
 
-_FORMAT: Final = 1  # bumped when the shape of an entry changes
+_FORMAT: Final = 2  # bumped when the shape of an entry changes (2: diagnostics carry fixes)
 _TAG: Final = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by honeyhive-lint.\n"
@@ -81,9 +82,11 @@ class Cache:
         if entry is None or entry[0] != source_digest or entry[1] != tuple(sorted(enabled)):
             return None
         try:
-            diagnostics = tuple(Diagnostic(path, *fields) for fields in entry[2])
+            diagnostics = tuple(
+                Diagnostic(path, *fields)._replace(fix=_fix_from(fields[-1])) for fields in entry[2]
+            )
             warnings = tuple(NoqaWarning(*fields) for fields in entry[3])
-        except TypeError:
+        except (TypeError, ValueError):
             return None
         return FileOutcome(path, diagnostics, warnings)
 
@@ -91,7 +94,10 @@ class Cache:
         self._entries[outcome.path] = (
             source_digest,
             tuple(sorted(enabled)),
-            tuple(tuple(diagnostic[1:]) for diagnostic in outcome.diagnostics),
+            tuple(
+                (*diagnostic[1:-1], _plain_fix(diagnostic.fix))
+                for diagnostic in outcome.diagnostics
+            ),
             tuple((w.row, w.headline, w.detail) for w in outcome.warnings),
         )
         self._changed = True
@@ -118,6 +124,20 @@ class Cache:
             detail = error.strerror if isinstance(error, OSError) and error.strerror else error
             return f"cannot write the cache in {self.directory}: {detail}"
         return None
+
+
+def _plain_fix(fix: Fix | None) -> tuple[Any, ...] | None:
+    """A fix as plain tuples: `marshal` takes no named tuples."""
+    if fix is None:
+        return None
+    return (fix.message, fix.applicability, tuple(tuple(edit) for edit in fix.edits))
+
+
+def _fix_from(fields: Any) -> Fix | None:
+    if fields is None:
+        return None
+    message, applicability, edits = fields
+    return Fix(message, applicability, tuple(Edit(*edit) for edit in edits))
 
 
 @cache
@@ -152,6 +172,6 @@ def _well_formed(entry: object) -> bool:
         and isinstance(entry[1], tuple)
         and isinstance(entry[2], tuple)
         and isinstance(entry[3], tuple)
-        and all(isinstance(fields, tuple) and len(fields) == 8 for fields in entry[2])
+        and all(isinstance(fields, tuple) and len(fields) == 9 for fields in entry[2])
         and all(isinstance(fields, tuple) and len(fields) == 3 for fields in entry[3])
     )

@@ -1,15 +1,17 @@
-"""The `[tool.honeyhive-lint]` table: finding it, reading it and rejecting anything invalid.
+"""Configuration files: finding them, reading them and rejecting anything invalid.
 
-The table comes from the nearest `pyproject.toml` at or above the current directory that has
-one, or from `--config PATH` (a `pyproject.toml`, or any other TOML file with the keys at its top
-level, like `ruff.toml`). Paths and globs in it are relative to the file's directory. Every
-problem is a ConfigError whose message names the file and the key.
+As ruff finds `.ruff.toml`, `ruff.toml` and `pyproject.toml`: in each directory, the first of
+`.honeyhive-lint.toml`, `honeyhive-lint.toml` (keys at the top level) and a `pyproject.toml` with
+a `[tool.honeyhive-lint]` table is that directory's configuration, and a file is checked with the
+closest one at or above its directory. `--config PATH` names one file for everything, and
+`--config KEY=VALUE` overrides one setting. Paths and globs in a file are relative to its
+directory. Every problem is a ConfigError whose message names the file and the key.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +19,21 @@ from flake8_honeyhive.cli.globs import GlobError, compile_glob
 from flake8_honeyhive.cli.output import OUTPUT_FORMATS
 from flake8_honeyhive.cli.selectors import UnknownSelectorError, parse_selector
 
-__all__ = ["TABLE", "ConfigError", "FileConfig", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_FILES",
+    "TABLE",
+    "ConfigError",
+    "FileConfig",
+    "config_in",
+    "find_config",
+    "load_config",
+    "parse_override",
+]
 
 TABLE = "honeyhive-lint"
 PYPROJECT = "pyproject.toml"
+# In each directory, the first of these that exists (a pyproject.toml only with our table) wins.
+CONFIG_FILES = (f".{TABLE}.toml", f"{TABLE}.toml", PYPROJECT)
 
 
 class ConfigError(Exception):
@@ -42,15 +55,31 @@ class FileConfig:
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
     output_format: str | None = None
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    show_fixes: bool | None = None
+
+
+def config_in(directory: str, names: Collection[str] | None = None) -> str | None:
+    """The configuration file of `directory`, if it has one (`names`: its entries, if known)."""
+    for name in CONFIG_FILES:
+        if names is not None and name not in names:
+            continue
+        candidate = os.path.join(directory, name)
+        if not os.path.isfile(candidate):
+            continue
+        if name != PYPROJECT or _table_of(candidate, required=False) is not None:
+            return candidate
+    return None
 
 
 def find_config(start: str) -> str | None:
-    """The nearest pyproject.toml at or above `start` that has a `[tool.honeyhive-lint]` table."""
+    """The configuration file closest to `start`: in it, or in the nearest directory above."""
     directory = os.path.abspath(start)
     while True:
-        candidate = os.path.join(directory, PYPROJECT)
-        if os.path.isfile(candidate) and _table_of(candidate, required=False) is not None:
-            return candidate
+        found = config_in(directory)
+        if found is not None:
+            return found
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
@@ -163,20 +192,45 @@ _KEYS: Mapping[str, tuple[str, Callable[[object, str], object]]] = {
     "force-exclude": ("force_exclude", _boolean),
     "respect-gitignore": ("respect_gitignore", _boolean),
     "output-format": ("output_format", _output_format),
+    "fix": ("fix", _boolean),
+    "unsafe-fixes": ("unsafe_fixes", _boolean),
+    "show-fixes": ("show_fixes", _boolean),
 }
 
 
-def _validate(table: Mapping[str, Any], path: str) -> FileConfig:
-    section = f"[tool.{TABLE}]" if os.path.basename(path) == PYPROJECT else "the top level"
+def _fields(table: Mapping[str, Any], where: str, section: str) -> dict[str, Any]:
+    """The FileConfig fields a table sets, each validated."""
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
             raise ConfigError(
-                f"{path}: unknown key `{key}` in {section} (known keys: {', '.join(_KEYS)})"
+                f"{where}unknown key `{key}` in {section} (known keys: {', '.join(_KEYS)})"
             )
         field, check = _KEYS[key]
         try:
             values[field] = check(value, f"`{key}`")
         except ConfigError as error:
-            raise ConfigError(f"{path}: {section} {error}") from None
+            raise ConfigError(f"{where}{section} {error}") from None
+    return values
+
+
+def _validate(table: Mapping[str, Any], path: str) -> FileConfig:
+    section = f"[tool.{TABLE}]" if os.path.basename(path) == PYPROJECT else "the top level"
+    values = _fields(table, f"{path}: ", section)
     return FileConfig(path=path, root=os.path.dirname(path), **values)
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """`--config KEY=VALUE`: one setting in TOML (`select = ["HH001"]`), as FileConfig fields."""
+    import tomllib  # noqa: PLC0415
+
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(
+            f"invalid --config option `{text}`: not a path to a configuration file, nor a TOML "
+            f"`KEY = VALUE` pair ({error})"
+        ) from None
+    if len(table) != 1:
+        raise ConfigError(f"invalid --config option `{text}`: give one `KEY = VALUE` pair")
+    return _fields(table, "", f"--config option `{text}`:")

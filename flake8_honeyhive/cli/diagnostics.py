@@ -12,6 +12,7 @@ import tokenize
 from functools import cached_property
 from typing import NamedTuple
 
+from flake8_honeyhive.fixes.model import Fix
 from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = [
@@ -45,6 +46,8 @@ class Diagnostic(NamedTuple):
     name: str
     message: str
     noqa_row: int | None = None
+    # Edits by character offset into the decoded text of the file the diagnostic was found in.
+    fix: Fix | None = None
 
     @property
     def rule(self) -> Rule | None:
@@ -72,13 +75,27 @@ class SourceText:
         self.source = source
 
     @cached_property
-    def text(self) -> str:
+    def encoding(self) -> str | None:
+        """The source's encoding as Python reads it (a coding cookie, a BOM), None if the bytes
+        do not decode with it."""
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(self.source).readline)
-            return self.source.decode(encoding)
+            self.source.decode(encoding)
         except (SyntaxError, LookupError, UnicodeDecodeError):
-            # Undecodable: good enough to show the line and place the caret.
-            return self.source.decode("utf-8", errors="replace").removeprefix("\ufeff")
+            return None
+        return encoding
+
+    @cached_property
+    def text(self) -> str:
+        if self.encoding is not None:
+            return self.source.decode(self.encoding)
+        # Undecodable: good enough to show the line and place the caret.
+        return self.source.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+    def encode(self, text: str) -> bytes:
+        """Fixed text as bytes in the source's own encoding (its BOM and cookie kept)."""
+        assert self.encoding is not None, "an undecodable file has no fixes"
+        return text.encode(self.encoding)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -9,8 +9,9 @@ named on the command line, as in ruff.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from flake8_honeyhive.cli.gitignore import GIT, GITIGNORE, IgnoreRules, rules_for_directory
 from flake8_honeyhive.cli.globs import PathPatterns
@@ -18,6 +19,7 @@ from flake8_honeyhive.cli.globs import PathPatterns
 __all__ = [
     "DEFAULT_EXCLUDES",
     "PYTHON_SUFFIXES",
+    "DirectorySettings",
     "Discovered",
     "DiscoveryOptions",
     "Problem",
@@ -59,12 +61,31 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 VIRTUALENV_MARKER = "pyvenv.cfg"
 
 
+class DirectorySettings(Protocol):
+    """What discovery needs of a directory's settings (cli.settings.Settings has it)."""
+
+    @property
+    def excludes(self) -> PathPatterns: ...
+    @property
+    def force_exclude(self) -> bool: ...
+    @property
+    def project_root(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class DiscoveryOptions:
     excludes: PathPatterns
     respect_gitignore: bool = True
     force_exclude: bool = False
     project_root: str = "."
+    # The settings of each directory (hierarchical configuration), given its entries if read;
+    # None: the fields above apply everywhere.
+    for_directory: Callable[[str, Collection[str] | None], DirectorySettings] | None = None
+
+    def settings(self, directory: str, names: Collection[str] | None = None) -> DirectorySettings:
+        if self.for_directory is None:
+            return self
+        return self.for_directory(directory, names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +111,8 @@ def discover(paths: Iterable[str], options: DiscoveryOptions) -> Discovered:
     problems: list[Problem] = []
     for given in paths:
         path = os.path.abspath(given)
-        if options.force_exclude and options.excludes.excludes(path, options.project_root):
+        settings = options.settings(os.path.dirname(path))
+        if settings.force_exclude and settings.excludes.excludes(path, settings.project_root):
             continue
         if os.path.isdir(path):
             found.update(_walk(path, options, problems))
@@ -105,7 +127,6 @@ def _problem(path: str, error: OSError) -> Problem:
 
 
 def _walk(root: str, options: DiscoveryOptions, problems: list[Problem]) -> list[str]:
-    excludes = options.excludes
     files: list[str] = []
     start_rules = IgnoreRules()
     if options.respect_gitignore:
@@ -122,6 +143,7 @@ def _walk(root: str, options: DiscoveryOptions, problems: list[Problem]) -> list
             problems.append(_problem(directory, error))
             continue
         names = {entry.name for entry in entries}
+        excludes = options.settings(directory, names).excludes
         if directory != root:
             if VIRTUALENV_MARKER in names:
                 continue

@@ -12,6 +12,14 @@ from flake8_honeyhive.rules import PROJECT_URL, RULES, Rule
 __all__ = ["PROJECT_URL", "all_rules", "explain_json", "explain_text", "rule_json", "rule_markdown"]
 
 
+# `ruff rule --output-format json` words it so.
+_FIX_TEXT = {
+    "None": "Fix is not available.",
+    "Sometimes": "Fix is sometimes available.",
+    "Always": "Fix is always available.",
+}
+
+
 def rule_markdown(rule: Rule) -> str:
     """The rule's page as generated for docs/rules/, without the generated-file note."""
     return rule_page(rule).replace(f"{GENERATED_NOTE}\n\n", "", 1)
@@ -25,8 +33,8 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "linter": "honeyhive",
         "summary": rule.title,
         "message_formats": [rule.message],
-        "fix": "Fix is not available.",
-        "fix_availability": "None",
+        "fix": _FIX_TEXT[rule.fix_availability],
+        "fix_availability": rule.fix_availability,
         "explanation": rule_markdown(rule),
         "preview": False,
         "url": rule.url,

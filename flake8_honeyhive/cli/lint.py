@@ -1,6 +1,7 @@
-"""Checking one file: the rule engine, then rule selection, then `# noqa`.
+"""Checking one file: the rule engine, then rule selection, then `# noqa`, then the fixes.
 
-This runs in worker processes too, so its inputs and outputs are plain picklable data.
+This runs in worker processes too, so its inputs and outputs are plain picklable data. With
+`--fix`, the file is fixed here as well (see `fixing`), and the outcome carries the new bytes.
 """
 
 from __future__ import annotations
@@ -8,15 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
 from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions, continued_rows
+from flake8_honeyhive.prefilter import could_have_findings
+from flake8_honeyhive.rules import ENGINE_RULES, HH100, SESSION_ATTRIBUTES, rebind_usage
 
-__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file"]
+if TYPE_CHECKING:
+    from flake8_honeyhive.findings import Finding
+
+__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "lint_source", "needs_checking"]
 
 # Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
 # tokenize the file to find its comments.
 _NOQA = re.compile(rb"noqa", re.IGNORECASE)
+# A `noqa` comment that may name an HH code: what HH100 judges.
+_HH_NOQA = re.compile(rb"(?i:noqa)[^\r\n]*HH\d")
 # A finding can sit on any row of an f-string that spans rows, not only on a row showing its
 # quotes: a triple-quoted one, or (Python 3.12+) a single-quoted one whose `{` field a row ends in
 # (quotes may come before it: `f"{d['k']} {`). Only a gate for tokenizing: extra matches cost time.
@@ -28,11 +37,24 @@ _MULTILINE_FSTRING = re.compile(
 )
 
 
+_ENGINE_CODES = frozenset(ENGINE_RULES)
+
+
 @dataclass(frozen=True, slots=True)
 class FileJob:
     path: str
     source: bytes
     enabled: frozenset[str]
+    ignore_noqa: bool = False  # `--ignore-noqa`: every finding is reported, and HH100 is off
+    # `--fix`: None (report only), or the fixes to apply: "safe", or "unsafe" (safe ones too).
+    fix: str | None = None
+
+
+def needs_checking(source: bytes, enabled: frozenset[str]) -> bool:
+    """False when the file cannot yield a diagnostic: a microsecond test on its bytes."""
+    if could_have_findings(source):
+        return True
+    return HH100.code in enabled and _HH_NOQA.search(source) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,22 +62,41 @@ class FileOutcome:
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
     warnings: tuple[NoqaWarning, ...] = ()
+    # With `--fix`: how many findings of each code were fixed, and the fixed bytes (None when
+    # nothing changed). The diagnostics are then those of the fixed bytes.
+    fixed: tuple[tuple[str, int], ...] = ()
+    fixed_source: bytes | None = None
+    problems: tuple[str, ...] = ()  # fixes that could not be applied, for a warning
 
 
 def lint_file(job: FileJob) -> FileOutcome:
+    if job.fix is None:
+        return lint_source(job, job.source)
+    from flake8_honeyhive.cli.fixing import fix_file  # noqa: PLC0415
+
+    return fix_file(job)
+
+
+def lint_source(job: FileJob, source: bytes) -> FileOutcome:
+    """The diagnostics of `source` (the job's file, or a fixed version of it), with their fixes."""
     # Imported here: the engine loads with the first file that needs parsing, and most runs over a
     # large repository parse none.
     from flake8_honeyhive.checker import check_source  # noqa: PLC0415
 
     try:
-        findings = check_source(job.source, job.path)
+        findings = check_source(source, job.path) if job.enabled & _ENGINE_CODES else []
     except Exception as error:  # whatever happens, no input file may crash the command
-        return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(job.source), error),))
+        return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(source), error),))
     findings = [finding for finding in findings if finding.code in job.enabled]
-    if not findings:
+    hygiene = (
+        HH100.code in job.enabled and not job.ignore_noqa and _HH_NOQA.search(source) is not None
+    )
+    if not findings and not hygiene:
         return FileOutcome(job.path)
-    text = SourceText(job.source)
-    suppressions = Suppressions(text.text, text.lines) if _NOQA.search(job.source) else None
+    text = SourceText(source)
+    suppressions = None
+    if not job.ignore_noqa and _NOQA.search(source):
+        suppressions = Suppressions(text.text, text.lines)
     # A finding on a row continued with a backslash, or in a string spanning rows, takes its `noqa`
     # from a later row. Tokenizing costs more than parsing: do it only where a comment may be
     # honoured, or where such a span may hold a finding.
@@ -68,6 +109,8 @@ def lint_file(job: FileJob) -> FileOutcome:
         continued = continued_rows(text.text)
     diagnostics: list[Diagnostic] = []
     warnings: dict[int, NoqaWarning] = {}
+    used: set[tuple[int, str]] = set()  # (row, code) that a line directive suppressed
+    reported: list[Finding] = []
     for finding in findings:
         noqa_row = continued.get(finding.line, finding.line)
         if suppressions is not None:
@@ -75,7 +118,10 @@ def lint_file(job: FileJob) -> FileOutcome:
             if warning is not None:
                 warnings[warning.row] = warning
             if suppressed:
+                if not suppressions.exempts(finding.code):
+                    used.add((noqa_row, finding.code))
                 continue
+        reported.append(finding)
         diagnostics.append(
             Diagnostic(
                 path=job.path,
@@ -89,10 +135,32 @@ def lint_file(job: FileJob) -> FileOutcome:
                 noqa_row=noqa_row,
             )
         )
+    if text.encoding is not None and any(map(_may_have_a_fix, reported)):
+        from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
+
+        fixes = compute_fixes(text.text, reported)
+        diagnostics = [d._replace(fix=fix) for d, fix in zip(diagnostics, fixes, strict=True)]
+    if hygiene and suppressions is not None:
+        from flake8_honeyhive.cli.unused_noqa import unused_noqa  # noqa: PLC0415
+
+        diagnostics += unused_noqa(job.path, text, suppressions, used, job.enabled)
+        diagnostics.sort(key=_position)
     if suppressions is not None:
         # A misplaced or invalid file exemption matters only where it failed to suppress.
         warnings.update({w.row: w for w in suppressions.warnings if diagnostics})
     return FileOutcome(job.path, tuple(diagnostics), tuple(sorted(warnings.values(), key=_row)))
+
+
+# Assigning `tracer.session_id` has no fix: a file with only those is not parsed again for fixes.
+_REBINDS = frozenset(("usage", rebind_usage(attribute)) for attribute in SESSION_ATTRIBUTES)
+
+
+def _may_have_a_fix(finding: Finding) -> bool:
+    return not _REBINDS.intersection(finding.args)
+
+
+def _position(diagnostic: Diagnostic) -> tuple[int, int]:
+    return diagnostic.line, diagnostic.column
 
 
 def _may_continue(line: str) -> bool:

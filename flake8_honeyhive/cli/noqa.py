@@ -23,12 +23,17 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
+    "CodeSpan",
+    "Comment",
     "Directive",
+    "DirectiveText",
     "NoqaError",
     "Suppressions",
     "continued_rows",
+    "locate_inline",
     "parse_file_exemption",
     "parse_inline",
 ]
@@ -64,6 +69,30 @@ class Directive:
 BLANKET = Directive(None)
 
 
+class CodeSpan(NamedTuple):
+    """A code in a directive, and where it is in the comment."""
+
+    code: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DirectiveText:
+    """Where a directive is in its comment: from its `#` to the end of its last code (or of
+    the `noqa` keyword, for a blanket one). Text after it is the reader's, not the directive's."""
+
+    start: int
+    end: int
+    codes: tuple[CodeSpan, ...]
+
+    @property
+    def directive(self) -> Directive:
+        if not self.codes:
+            return BLANKET
+        return Directive(frozenset(code for code, _, _ in self.codes))
+
+
 def _is_upper(char: str) -> bool:
     return "A" <= char <= "Z"
 
@@ -78,8 +107,10 @@ def _skip_whitespace(text: str, index: int) -> int:
     return index
 
 
-def _lex_codes(text: str, index: int) -> list[str]:
-    codes: list[str] = []
+def _lex_codes(text: str, index: int) -> tuple[list[CodeSpan], int]:
+    """The codes from `index` on, each with its span, and where the list ends."""
+    codes: list[CodeSpan] = []
+    end = index
     missing_delimiter = False  # inside joined codes such as `HH001HH002`
     while index < len(text):
         index = _skip_whitespace(text, index)
@@ -97,7 +128,8 @@ def _lex_codes(text: str, index: int) -> list[str]:
             break  # a word, not a code: stop here
         while index < len(text) and _is_digit(text[index]):
             index += 1
-        codes.append(text[start:index])
+        codes.append(CodeSpan(text[start:index], start, index))
+        end = index
         if index >= len(text):
             break
         following = text[index]
@@ -110,23 +142,24 @@ def _lex_codes(text: str, index: int) -> list[str]:
             missing_delimiter = True  # `HH001HH002`: accepted, as ruff does (with a warning)
         else:
             raise NoqaError(INVALID_CODE_SUFFIX)
-    return codes
+    return codes, end
 
 
-def _lex_directive(text: str, index: int) -> Directive:
-    """The directive whose `noqa` keyword ends at `index`."""
+def _lex_directive(text: str, start: int, index: int) -> DirectiveText:
+    """The directive that starts at the `#` at `start`, whose `noqa` keyword ends at `index`."""
     if index >= len(text) or text[index] == "#":
-        return BLANKET
+        return DirectiveText(start, index, ())
     if text[index].isspace():
+        keyword_end = index
         index = _skip_whitespace(text, index)
         if index >= len(text) or text[index] != ":":
-            return BLANKET  # a blanket directive followed by free text
+            return DirectiveText(start, keyword_end, ())  # blanket, followed by free text
     elif text[index] != ":":
         raise NoqaError(INVALID_SUFFIX)
-    codes = _lex_codes(text, index + 1)
+    codes, end = _lex_codes(text, index + 1)
     if not codes:
         raise NoqaError(MISSING_CODES)
-    return Directive(frozenset(codes))
+    return DirectiveText(start, end, tuple(codes))
 
 
 def _is_noqa(text: str, index: int) -> bool:
@@ -134,14 +167,21 @@ def _is_noqa(text: str, index: int) -> bool:
     return word.isascii() and word.lower() == "noqa"
 
 
-def parse_inline(comment: str) -> Directive | None:
-    """The line directive in a comment (from its `#` to the end of the line), if any."""
+def locate_inline(comment: str) -> DirectiveText | None:
+    """The line directive in a comment (from its `#` to the end of the line), with its span."""
     index = 0
     while (index := comment.find("#", index)) != -1:
+        start = index
         index = _skip_whitespace(comment, index + 1)
         if _is_noqa(comment, index):
-            return _lex_directive(comment, index + 4)
+            return _lex_directive(comment, start, index + 4)
     return None
+
+
+def parse_inline(comment: str) -> Directive | None:
+    """The line directive in a comment (from its `#` to the end of the line), if any."""
+    found = locate_inline(comment)
+    return None if found is None else found.directive
 
 
 def parse_file_exemption(comment: str) -> Directive | None:
@@ -155,13 +195,14 @@ def parse_file_exemption(comment: str) -> Directive | None:
                 if after < len(comment) and comment[after] == ":":
                     after = _skip_whitespace(comment, after + 1)
                     if _is_noqa(comment, after):
-                        return _lex_directive(comment, after + 4)
+                        return _lex_directive(comment, index, after + 4).directive
     return None
 
 
 @dataclass(frozen=True, slots=True)
 class Comment:
     row: int
+    column: int  # of its `#`, in characters
     text: str
     own_line: bool
 
@@ -175,14 +216,14 @@ def _comments(text: str, lines: list[str]) -> list[Comment]:
             if token.type == tokenize.COMMENT:
                 row, column = token.start
                 own_line = not token.line[:column].strip()
-                comments.append(Comment(row, token.string, own_line))
+                comments.append(Comment(row, column, token.string, own_line))
     except (tokenize.TokenError, SyntaxError):
         # The tokenizer disagrees with the parser (rare): fall back to "from the first `#`".
         comments = []
         for row, line in enumerate(lines, start=1):
             column = line.find("#")
             if column != -1:
-                comments.append(Comment(row, line[column:], not line[:column].strip()))
+                comments.append(Comment(row, column, line[column:], not line[:column].strip()))
     return comments
 
 
@@ -247,11 +288,11 @@ class Suppressions:
     """The `noqa` comments of one file."""
 
     def __init__(self, text: str, lines: list[str]) -> None:
-        self.by_row: dict[int, str] = {}
+        self.by_row: dict[int, Comment] = {}
         self.warnings: list[NoqaWarning] = []
         exemptions: list[Directive] = []
         for comment in _comments(text, lines):
-            self.by_row.setdefault(comment.row, comment.text)
+            self.by_row.setdefault(comment.row, comment)
             try:
                 exemption = parse_file_exemption(comment.text)
             except NoqaError as error:
@@ -274,18 +315,34 @@ class Suppressions:
             exemptions.append(exemption)
         self.file_exemption = _merge(exemptions)
 
+    def exempts(self, code: str) -> bool:
+        """Whether a file exemption (`# ruff: noqa`, `# flake8: noqa: HH001`) covers `code`."""
+        return self.file_exemption is not None and self.file_exemption.suppresses(code)
+
     def suppresses(self, code: str, row: int) -> tuple[bool, NoqaWarning | None]:
         """Is `code` suppressed at `row`? Also the warning for an invalid directive there."""
-        if self.file_exemption is not None and self.file_exemption.suppresses(code):
+        if self.exempts(code):
             return True, None
         comment = self.by_row.get(row)
         if comment is None:
             return False, None
         try:
-            directive = parse_inline(comment)
+            directive = parse_inline(comment.text)
         except NoqaError as error:
             return False, NoqaWarning(row, "Invalid `# noqa` directive", str(error))
         return directive is not None and directive.suppresses(code), None
+
+    def directives(self) -> list[tuple[Comment, DirectiveText]]:
+        """Every valid line directive, with its comment (invalid ones suppress nothing)."""
+        found = []
+        for comment in self.by_row.values():
+            try:
+                directive = locate_inline(comment.text)
+            except NoqaError:
+                continue
+            if directive is not None:
+                found.append((comment, directive))
+        return found
 
 
 def _merge(exemptions: list[Directive]) -> Directive | None:

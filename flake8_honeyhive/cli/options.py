@@ -13,6 +13,8 @@ from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
 # Written here rather than in the cache module, which `--version` need not load.
 DEFAULT_CACHE_DIR = ".honeyhive_lint_cache"
 CACHE_DIR_ENV = "HONEYHIVE_LINT_CACHE_DIR"
+OUTPUT_FILE_ENV = "HONEYHIVE_LINT_OUTPUT_FILE"
+COLOR_CHOICES = ("auto", "always", "never")
 
 __all__ = [
     "PROG",
@@ -24,22 +26,34 @@ __all__ = [
 ]
 
 PROG = "honeyhive-lint"
+_ADD_NOQA = "--add-noqa"
 VERSION = f"{PROG} {__version__}"
 USAGE = f"""
   {PROG} [check] [OPTIONS] [PATH ...]
-  {PROG} rule (CODE | --all) [--output-format {{text,json}}]"""
+  {PROG} rule (CODE | --all) [--output-format {{text,json}}]
+  {PROG} server"""
+SERVER_HELP = f"""usage: {PROG} server
+
+Run the language server over stdio (LSP): diagnostics as you type, the fixes as code actions
+(quick fixes, and `source.fixAll.{PROG}`), settings from the closest configuration file.
+Needs pygls: pip install 'honeyhive[lsp]'. Editor setups: docs/editors.md.
+"""
 DESCRIPTION = (
-    "Find HoneyHive tracer misuse (HH001, HH002) in Python files. Runs beside ruff, with ruff's "
-    "options, configuration style, output formats and `# noqa` comments."
+    "Find HoneyHive tracer misuse (HH001, HH002; HH100, opt-in, for unused noqa directives) in "
+    "Python files, and fix it. Runs beside ruff, with ruff's options, configuration model, "
+    "output formats, fixes and `# noqa` comments."
 )
 EPILOG = f"""commands:
   check          check files and directories (the default command)
   rule CODE      show a rule's documentation; `rule --all` shows every rule
+  server         run the language server over stdio (needs `honeyhive[lsp]`)
 
 configuration:
-  [tool.{PROG}] in the nearest pyproject.toml at or above the current directory, or --config:
+  each file's closest .{PROG}.toml, {PROG}.toml or pyproject.toml with [tool.{PROG}]
+  (at or above its directory), or --config PATH for every file, or none with --isolated:
   select, ignore, extend-select, exclude, extend-exclude, per-file-ignores, force-exclude,
-  respect-gitignore, output-format. Command-line options override it.
+  respect-gitignore, output-format, fix, unsafe-fixes, show-fixes. Command-line options
+  override it.
 
 exit status:
   0 no findings; 1 findings, or files that could not be read or parsed; 2 usage or config error"""
@@ -58,6 +72,9 @@ class CommandLine:
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
     output_format: str | None = None
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    show_fixes: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +90,17 @@ class CheckArguments:
     jobs: int | None
     no_cache: bool = False
     cache_dir: str | None = None
+    ignore_noqa: bool = False
+    diff: bool = False
+    fix_only: bool = False
+    exit_non_zero_on_fix: bool = False
+    add_noqa: str | None = None  # the reason to write after the codes ("" for none)
+    isolated: bool = False
+    config_overrides: tuple[str, ...] = ()  # `--config KEY=VALUE`, in order
+    config_paths: tuple[str, ...] = ()  # every `--config PATH` given (more than one: an error)
+    output_file: str | None = None
+    show_settings: bool = False
+    color: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +187,64 @@ def _check_parser() -> argparse.ArgumentParser:
         help="the name of the file read from standard input (for output, per-file-ignores and "
         "excludes)",
     )
-    files.add_argument("--config", metavar="PATH", help="the configuration file to use")
+    files.add_argument(
+        "--config",
+        action="append",
+        metavar="PATH | KEY=VALUE",
+        help="the configuration file to use for every file, or one setting to override "
+        "(`--config 'select = [\"HH001\"]'`); repeatable",
+    )
+    files.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    files.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the settings the first file would be checked with, and exit",
+    )
     files.add_argument(
         "--show-files", action="store_true", help="list the files that would be checked, and exit"
+    )
+    fixes = parser.add_argument_group("fixes")
+    fixes.add_argument(
+        "--fix",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="apply the safe fixes (and with --unsafe-fixes the unsafe ones too)",
+    )
+    fixes.add_argument(
+        "--unsafe-fixes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include fixes that may change what the code does (see `rule CODE`)",
+    )
+    fixes.add_argument(
+        "--show-fixes",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="list the fixed findings of each file after --fix",
+    )
+    fixes.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a diff instead of writing them; exit 1 if there are any",
+    )
+    fixes.add_argument(
+        "--fix-only",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="apply fixes, and neither report nor fail for the findings left",
+    )
+    fixes.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when files were fixed, even if no finding is left",
+    )
+    noqa = parser.add_argument_group("noqa")
+    noqa.add_argument("--ignore-noqa", action="store_true", help="ignore every `# noqa` comment")
+    noqa.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add `# noqa: CODE` to every line with a finding; `--add-noqa=REASON` writes a "
+        "reason after the codes",
     )
     out = parser.add_argument_group("output")
     out.add_argument(
@@ -171,6 +254,20 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     out.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead"
+    )
+    out.add_argument(
+        "-o",
+        "--output-file",
+        metavar="PATH",
+        default=os.environ.get(OUTPUT_FILE_ENV) or None,
+        help=f"write the report to this file instead of standard output (environment: "
+        f"{OUTPUT_FILE_ENV})",
+    )
+    out.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="colour the text formats: auto (on a terminal, unless NO_COLOR is set), always, never",
     )
     out.add_argument(
         "-e", "--exit-zero", action="store_true", help="exit with 0 even when there are findings"
@@ -203,16 +300,40 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _split_config(values: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`--config` values: files (an existing file, or a name ending in `.toml`), and `KEY=VALUE`
+    overrides, as ruff tells them apart."""
+    paths: list[str] = []
+    overrides: list[str] = []
+    for value in values:
+        if os.path.isfile(value) or value.endswith(".toml") or "=" not in value:
+            paths.append(value)
+        else:
+            overrides.append(value)
+    return paths, overrides
+
+
 def parse_check(argv: Sequence[str]) -> CheckArguments:
     # Paths may come between options, as in ruff: `honeyhive-lint src --select HH001 tests`.
     # Everything after `--` is a path; it is split off here because parse_intermixed_args
     # mishandles a leading `--` (Python 3.11 to 3.13).
     arguments = list(argv)
     end = arguments.index("--") if "--" in arguments else len(arguments)
-    namespace = _check_parser().parse_intermixed_args(arguments[:end])
+    # `--add-noqa=REASON`, as in ruff: the reason is never a separate argument (it would take a
+    # path), so it is split off before parsing.
+    reasons = [
+        argument.partition("=")[2]
+        for argument in arguments[:end]
+        if argument.startswith(f"{_ADD_NOQA}=")
+    ]
+    options = [argument for argument in arguments[:end] if not argument.startswith(f"{_ADD_NOQA}=")]
+    if reasons:
+        options.append(_ADD_NOQA)
+    namespace = _check_parser().parse_intermixed_args(options)
     paths = (*namespace.paths, *arguments[end + 1 :])
+    config_paths, overrides = _split_config(namespace.config or [])
     command_line = CommandLine(
-        config=namespace.config,
+        config=config_paths[-1] if config_paths else None,
         select=_flatten(namespace.select),
         ignore=_flatten(namespace.ignore) or (),
         extend_select=_flatten(namespace.extend_select) or (),
@@ -221,6 +342,9 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         force_exclude=namespace.force_exclude,
         respect_gitignore=namespace.respect_gitignore,
         output_format=namespace.output_format,
+        fix=namespace.fix,
+        unsafe_fixes=namespace.unsafe_fixes,
+        show_fixes=namespace.show_fixes,
     )
     return CheckArguments(
         paths=paths,
@@ -234,6 +358,17 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         jobs=namespace.jobs,
         no_cache=namespace.no_cache,
         cache_dir=namespace.cache_dir,
+        ignore_noqa=namespace.ignore_noqa,
+        diff=namespace.diff,
+        fix_only=namespace.fix_only,
+        exit_non_zero_on_fix=namespace.exit_non_zero_on_fix,
+        add_noqa=(reasons[-1] if reasons else "") if namespace.add_noqa else None,
+        isolated=namespace.isolated,
+        config_overrides=tuple(overrides),
+        output_file=namespace.output_file,
+        show_settings=namespace.show_settings,
+        color=namespace.color,
+        config_paths=tuple(config_paths),
     )
 
 

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
-from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
+from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file, needs_checking
 from flake8_honeyhive.cli.streams import warn
-from flake8_honeyhive.prefilter import could_have_findings
+from flake8_honeyhive.fixes.model import UNSAFE
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -68,11 +68,16 @@ def check_files(
     *,
     jobs: int | None = None,
     cache: Cache | None = None,
+    ignore_noqa: bool = False,
+    fix: str | None = None,
 ) -> RunResult:
     """Read, pre-filter and check `paths`; `enabled_for` gives each file's enabled rule codes.
 
     With a `cache`, a file checked before with the same content and rules is not checked again,
-    and the outcomes of the others are put in it.
+    and the outcomes of the others are put in it. With `ignore_noqa`, `# noqa` comments are not
+    honoured (the cache, which holds results with them honoured, must then not be given). With
+    `fix` ("safe" or "unsafe"), files are fixed as they are checked (`FileOutcome.fixed_source`);
+    a cached result is used only if it has nothing to fix, and fixed files are not cached.
     """
     result = RunResult()
     keys: dict[str, bytes] = {}
@@ -88,16 +93,16 @@ def check_files(
             except OSError as error:
                 result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
                 continue
-            if not could_have_findings(source):
+            if not needs_checking(source, enabled):
                 continue
             if cache is not None:
                 key = keys[path] = digest(source)
                 cached = cache.get(path, key, enabled)
-                if cached is not None:
+                if cached is not None and not (fix and _has_fixes(cached, fix)):
                     result.outcomes.append(cached)
                     result.sources[path] = source
                     continue
-            stream.add(FileJob(path, source, enabled))
+            stream.add(FileJob(path, source, enabled, ignore_noqa, fix))
         stream.finish()
     except BaseException:  # Ctrl-C, SIGTERM: end the workers now
         stream.stop()
@@ -105,9 +110,14 @@ def check_files(
     if cache is not None:
         checked = {job.path: job.enabled for job in stream.jobs}
         for outcome in result.outcomes:
-            if outcome.path in checked:
+            if outcome.path in checked and outcome.fixed_source is None:
                 cache.put(outcome, keys[outcome.path], checked[outcome.path])
     return result
+
+
+def _has_fixes(outcome: FileOutcome, fix: str) -> bool:
+    unsafe = fix == UNSAFE
+    return any(d.fix is not None and d.fix.applies(unsafe=unsafe) for d in outcome.diagnostics)
 
 
 def check_jobs(pending: list[FileJob], result: RunResult, *, jobs: int | None = None) -> RunResult:

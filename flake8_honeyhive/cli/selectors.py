@@ -3,8 +3,9 @@
 Within one layer of settings (the config file, then the command line), a more specific selector wins
 over a less specific one, and at equal specificity `ignore` wins over `select`. A layer that sets
 `select` replaces the rules chosen by earlier layers; a layer with only `ignore`/`extend-select`
-adjusts them. This is ruff's algorithm, so `select = ["HH"]` + `ignore = ["HH0"]` +
-`extend-select = ["HH001"]` selects HH001 only, as ruff would.
+adjusts them. This is ruff's algorithm, so `select = ["HH0"]` + `ignore = ["HH00"]` +
+`extend-select = ["HH001"]` selects HH001 only, as ruff would. Opt-in rules (HH100) are left out
+of the starting selection, and enabled only by a selector that covers them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flake8_honeyhive.rules import RULES
 
 __all__ = [
     "ALL",
+    "DEFAULT_SELECTION",
     "LINTER_PREFIX",
     "Selection",
     "UnknownSelectorError",
@@ -27,6 +29,8 @@ __all__ = [
 ALL = "ALL"
 # Every code starts with these letters: the "linter" part of a selector, as `B` is for bugbear.
 LINTER_PREFIX = "HH"
+# What is checked without any selection: every rule but the opt-in ones (HH100).
+DEFAULT_SELECTION = frozenset(code for code, rule in RULES.items() if not rule.opt_in)
 
 
 class UnknownSelectorError(ValueError):
@@ -88,8 +92,9 @@ class Selection:
 
 
 def resolve(layers: Iterable[Selection]) -> frozenset[str]:
-    """The codes enabled after applying each layer in order, starting from every rule."""
-    enabled: set[str] = set(RULES)
+    """The codes enabled after applying each layer in order, starting from the default selection
+    (every rule but the opt-in ones)."""
+    enabled: set[str] = set(DEFAULT_SELECTION)
     for layer in layers:
         chosen = [
             (parse_selector(text, f"`{key}` from {layer.origin}"), key != "ignore")

@@ -1,19 +1,36 @@
-"""The effective settings of a run: the configuration file, overridden by the command line."""
+"""The effective settings of a run: configuration files, overridden by the command line.
+
+As in ruff, each file is checked with the configuration closest to it: a sub-project's
+`pyproject.toml` applies to its files even when the command runs from the repository root. A
+directory without one above it uses the configuration found from the current directory. The
+command line (`--select`, `--config KEY=VALUE`, ...) overrides every file's settings; `--config
+PATH` uses one file for everything and `--isolated` none.
+
+What is about the run as a whole rather than a file (output format, fixes, the cache, which
+`.gitignore` rules apply) comes from the configuration of the current directory.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+import os
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
-from flake8_honeyhive.cli.config import ConfigError, FileConfig, find_config, load_config
+from flake8_honeyhive.cli.config import (
+    ConfigError,
+    FileConfig,
+    config_in,
+    find_config,
+    load_config,
+)
 from flake8_honeyhive.cli.discovery import DEFAULT_EXCLUDES
 from flake8_honeyhive.cli.globs import GlobError, PathPatterns, PatternSpec, PerFileIgnore
 from flake8_honeyhive.cli.options import CommandLine
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT
 from flake8_honeyhive.cli.selectors import Selection, expand, resolve
 
-__all__ = ["Settings", "build_settings"]
+__all__ = ["Resolver", "Settings", "build_settings"]
 
 _T = TypeVar("_T")
 
@@ -27,6 +44,15 @@ class Settings:
     force_exclude: bool
     respect_gitignore: bool
     output_format: str
+    fix: bool = False
+    # ruff's three states: True (apply them), False (never mention them), None (hint at them).
+    unsafe_fixes: bool | None = None
+    show_fixes: bool = False
+    config_path: str | None = None  # the file these settings come from
+    # What the configuration and the command line said, for --show-settings.
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignore_patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def enabled_for(self, path: str) -> frozenset[str]:
         """The rules to check in `path`, after `per-file-ignores`."""
@@ -41,10 +67,8 @@ def _first(*values: _T | None, default: _T) -> _T:
     return next((value for value in values if value is not None), default)
 
 
-def build_settings(command_line: CommandLine, cwd: str) -> Settings:
-    """Merge the configuration file (found from `cwd`, or `--config`) with the command line."""
-    config_path = command_line.config or find_config(cwd)
-    config = load_config(config_path) if config_path else FileConfig(path=None, root=cwd)
+def settings_from(config: FileConfig, command_line: CommandLine, cwd: str) -> Settings:
+    """One configuration file's settings (or the defaults'), with the command line on top."""
     where = f"{config.path}: " if config.path else ""
     enabled = resolve(
         [
@@ -82,4 +106,90 @@ def build_settings(command_line: CommandLine, cwd: str) -> Settings:
         output_format=_first(
             command_line.output_format, config.output_format, default=DEFAULT_FORMAT
         ),
+        fix=_first(command_line.fix, config.fix, default=False),
+        unsafe_fixes=_first(command_line.unsafe_fixes, config.unsafe_fixes, default=None),
+        show_fixes=_first(command_line.show_fixes, config.show_fixes, default=False),
+        config_path=config.path,
+        exclude=tuple(
+            command_line.exclude
+            if command_line.exclude is not None
+            else config.exclude
+            if config.exclude is not None
+            else DEFAULT_EXCLUDES
+        ),
+        extend_exclude=(*config.extend_exclude, *command_line.extend_exclude),
+        per_file_ignore_patterns=config.per_file_ignores,
     )
+
+
+class Resolver:
+    """Which settings apply to each file: those of the closest configuration file."""
+
+    def __init__(
+        self,
+        command_line: CommandLine,
+        cwd: str,
+        *,
+        isolated: bool = False,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.command_line = command_line
+        self.cwd = cwd
+        self.overrides = dict(overrides or {})
+        # One file for everything (`--config PATH`), or none (`--isolated`): no hierarchy.
+        self.hierarchical = not isolated and command_line.config is None
+        root_path = None if isolated else command_line.config or find_config(cwd)
+        self._by_config: dict[str | None, Settings] = {}
+        self._by_directory: dict[str, Settings] = {}
+        self.root = self._settings_of(root_path)
+
+    def _settings_of(self, path: str | None) -> Settings:
+        settings = self._by_config.get(path)
+        if settings is None:
+            config = load_config(path) if path else FileConfig(path=None, root=self.cwd)
+            if self.overrides:
+                config = replace(config, **self.overrides)
+            settings = settings_from(config, self.command_line, self.cwd)
+            self._by_config[path] = settings
+        return settings
+
+    def for_directory(self, directory: str, names: Collection[str] | None = None) -> Settings:
+        """The settings of files in `directory` (`names`: its entries, when already read)."""
+        if not self.hierarchical:
+            return self.root
+        known = self._by_directory.get(directory)
+        if known is not None:
+            return known
+        # Walk up to the first directory with a configuration file or already resolved; every
+        # directory on the way gets the same settings.
+        unresolved: list[str] = []
+        current = directory
+        settings = self.root
+        while True:
+            known = self._by_directory.get(current)
+            if known is not None:
+                settings = known
+                break
+            unresolved.append(current)
+            found = config_in(current, names if current == directory else None)
+            if found is not None:
+                settings = self._settings_of(found)
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break  # none above: the current directory's settings, as ruff falls back
+            current = parent
+        for each in unresolved:
+            self._by_directory[each] = settings
+        return settings
+
+    def for_path(self, path: str) -> Settings:
+        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def enabled_for(self, path: str) -> frozenset[str]:
+        return self.for_path(path).enabled_for(path)
+
+
+def build_settings(command_line: CommandLine, cwd: str) -> Settings:
+    """The settings found from `cwd` (or `--config`), with the command line on top."""
+    return Resolver(command_line, cwd).root

@@ -13,7 +13,16 @@ import io
 import os
 import sys
 
-__all__ = ["Output", "OutputError", "error", "protect_standard_descriptors", "warn"]
+__all__ = [
+    "ErrorOutput",
+    "FileOutput",
+    "Output",
+    "OutputError",
+    "error",
+    "protect_standard_descriptors",
+    "use_color",
+    "warn",
+]
 
 
 class OutputError(Exception):
@@ -94,6 +103,59 @@ class Output:
             _silence_stdout()
             detail = failure.strerror if isinstance(failure, OSError) else None
             raise OutputError(f"cannot write the output: {detail or failure}") from None
+
+
+class ErrorOutput:
+    """Standard error as an output: the report, when stdout carries the fixed source."""
+
+    def write(self, text: str) -> None:
+        if text:
+            _to_stderr(text)
+
+
+class FileOutput:
+    """`--output-file PATH`: the report goes to a file (its directory is created, as ruff does)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        try:
+            directory = os.path.dirname(os.path.abspath(path))
+            os.makedirs(directory, exist_ok=True)
+            self._handle = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+        except OSError as failure:
+            detail = failure.strerror or str(failure)
+            raise OutputError(f"cannot write the output to {path}: {detail}") from None
+
+    def write(self, text: str) -> None:
+        try:
+            self._handle.write(text)
+        except OSError as failure:
+            detail = failure.strerror or str(failure)
+            raise OutputError(f"cannot write the output to {self.path}: {detail}") from None
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+        except OSError as failure:
+            detail = failure.strerror or str(failure)
+            raise OutputError(f"cannot write the output to {self.path}: {detail}") from None
+
+
+def use_color(mode: str, out: object) -> bool:
+    """`--color`: always, never, or (auto) on a terminal unless NO_COLOR is set, as ruff's
+    colour library decides; FORCE_COLOR turns it on."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE"):
+        return True
+    if not isinstance(out, Output) or sys.stdout is None:
+        return False
+    try:
+        return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    except (ValueError, OSError):
+        return False
 
 
 def flush_at_exit() -> None:

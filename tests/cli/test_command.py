@@ -53,30 +53,47 @@ def test_exit_codes(findings: Path, tmp_path: Path) -> None:
 
 def test_check_subcommand_is_the_default(findings: Path) -> None:
     assert lint("check", cwd=findings).stdout == lint(cwd=findings).stdout
-    assert lint("check", "a.py", cwd=findings).lines[0].startswith("a.py:3:1: HH001 ")
+    concise = ("--output-format", "concise")
+    assert lint("check", *concise, "a.py", cwd=findings).lines[0].startswith("a.py:3:1: HH001 ")
     # ruff's global options may come first: `ruff -q check`, `ruff --config FILE check`.
     write(findings, {"only_hh002.toml": 'select = ["HH002"]\n'})
-    assert lint("-q", "check", "a.py", cwd=findings).lines[0].startswith("a.py:3:1: HH001 ")
+    quiet = lint("-q", "check", *concise, "a.py", cwd=findings)
+    assert quiet.lines[0].startswith("a.py:3:1: HH001 ")
     configured = lint("--config", "only_hh002.toml", "-s", "check", "a.py", cwd=findings)
     assert (configured.returncode, configured.stderr) == (0, "")
+    isolated = lint("--isolated", "--color", "never", "check", *concise, "a.py", cwd=findings)
+    assert isolated.lines[0].startswith("a.py:3:1: HH001 ")
 
 
 def test_paths_may_come_between_options(findings: Path) -> None:
     # As in ruff, whose command line parser takes positionals anywhere.
-    run = lint("-q", "a.py", "--select", "HH002", "b.py", "--exit-zero", "c.py", cwd=findings)
+    run = lint(
+        "--output-format",
+        "concise",
+        "-q",
+        "a.py",
+        "--select",
+        "HH002",
+        "b.py",
+        "--exit-zero",
+        "c.py",
+        cwd=findings,
+    )
     assert run.returncode == 0, run.stderr
     assert [line.split(":")[0] for line in run.lines] == ["b.py", "c.py"]
     # After `--`, everything is a path, even where it looks like an option.
     write(findings, {"-d.py": HH001_SOURCE})
-    dashed = lint("-q", "--select", "HH001", "a.py", "--", "-d.py", cwd=findings)
+    dashed = lint(
+        "--output-format", "concise", "-q", "--select", "HH001", "a.py", "--", "-d.py", cwd=findings
+    )
     assert [line.split(":")[0] for line in dashed.lines] == ["-d.py", "a.py"]
 
 
 def test_quiet_and_silent(findings: Path) -> None:
-    quiet = lint("-q", cwd=findings)
+    quiet = lint("--output-format", "concise", "-q", cwd=findings)
     assert quiet.returncode == 1
     assert len(quiet.lines) == 3  # no "Found 3 errors." line
-    silent = lint("--silent", cwd=findings)
+    silent = lint("--output-format", "concise", "--silent", cwd=findings)
     assert (silent.returncode, silent.stdout, silent.stderr) == (1, "", "")
     assert lint("-s", "--statistics", cwd=findings).stdout == ""
 
@@ -84,12 +101,29 @@ def test_quiet_and_silent(findings: Path) -> None:
 def test_statistics(findings: Path) -> None:
     run = lint("--statistics", cwd=findings)
     assert run.returncode == 1
-    assert run.stdout == (f"2\tHH002\t{HH002.symbol}\n1\tHH001\t{HH001.symbol}\nFound 3 errors.\n")
+    # The HH001 here has an unsafe fix: hinted at, as ruff does, and no fix column without it.
+    assert run.stdout == (
+        f"2\tHH002\t{HH002.symbol}\n1\tHH001\t{HH001.symbol}\nFound 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
+    )
     as_json = lint("--statistics", "--output-format", "json", cwd=findings).json()
     assert as_json == [
         {"code": "HH002", "name": HH002.symbol, "count": 2, "fixable": False, "fixable_count": 0},
         {"code": "HH001", "name": HH001.symbol, "count": 1, "fixable": False, "fixable_count": 0},
     ]
+    unsafe = lint("--statistics", "--unsafe-fixes", cwd=findings)
+    assert unsafe.stdout == (
+        f"2\tHH002\t[ ] {HH002.symbol}\n1\tHH001\t[*] {HH001.symbol}\nFound 3 errors.\n"
+        "[*] 1 fixable with `--fix`.\n"
+    )
+    as_json = lint("--statistics", "--unsafe-fixes", "--output-format", "json", cwd=findings)
+    assert as_json.json()[1] == {
+        "code": "HH001",
+        "name": HH001.symbol,
+        "count": 1,
+        "fixable": True,
+        "fixable_count": 1,
+    }
 
 
 def test_statistics_count_files_that_do_not_parse(tmp_path: Path) -> None:
@@ -145,9 +179,11 @@ def test_rule_command(tmp_path: Path) -> None:
 
 def test_stdin(tmp_path: Path) -> None:
     source = HH001_SOURCE.encode()
-    run = lint("-", cwd=tmp_path, stdin=source)
+    run = lint("--output-format", "concise", "-", cwd=tmp_path, stdin=source)
     assert (run.returncode, run.lines[0]) == (1, f"-:3:1: HH001 {HH001.format(form=FORM_KEYWORD)}")
-    named = lint("--stdin-filename", "src/app.py", cwd=tmp_path, stdin=source)
+    named = lint(
+        "--output-format", "concise", "--stdin-filename", "src/app.py", cwd=tmp_path, stdin=source
+    )
     assert named.lines[0].startswith("src/app.py:3:1: HH001 ")
     as_json = lint(
         "-", "--stdin-filename", "src/app.py", "--output-format", "json", cwd=tmp_path, stdin=source
@@ -155,7 +191,17 @@ def test_stdin(tmp_path: Path) -> None:
     assert as_json.json()[0]["filename"] == str(tmp_path / "src" / "app.py")
     # Files and stdin together.
     write(tmp_path, {"b.py": HH002_LEGACY_SOURCE})
-    both = lint("-q", "b.py", "-", "--stdin-filename", "src/app.py", cwd=tmp_path, stdin=source)
+    both = lint(
+        "--output-format",
+        "concise",
+        "-q",
+        "b.py",
+        "-",
+        "--stdin-filename",
+        "src/app.py",
+        cwd=tmp_path,
+        stdin=source,
+    )
     assert [line.split(":")[0] for line in both.lines] == ["b.py", "src/app.py"]
 
 
@@ -169,7 +215,14 @@ def test_stdin_filename_drives_per_file_ignores_and_force_exclude(tmp_path: Path
         },
     )
     source = HH001_SOURCE.encode()
-    ignored = lint("--stdin-filename", "tests/test_x.py", cwd=tmp_path, stdin=source)
+    ignored = lint(
+        "--output-format",
+        "concise",
+        "--stdin-filename",
+        "tests/test_x.py",
+        cwd=tmp_path,
+        stdin=source,
+    )
     assert (ignored.returncode, ignored.stdout) == (0, "All checks passed!\n")
     excluded_args = ["--stdin-filename", "generated/x.py"]
     assert lint(*excluded_args, cwd=tmp_path, stdin=source).returncode == 1
@@ -209,7 +262,7 @@ UNPARSABLE: dict[str, tuple[bytes, str]] = {
 def test_a_file_that_does_not_parse_is_reported_where_it_fails(name: str, tmp_path: Path) -> None:
     content, expected = UNPARSABLE[name]
     write(tmp_path, {name: content, "z.py": HH001_SOURCE})
-    run = lint(cwd=tmp_path)
+    run = lint("--output-format", "concise", cwd=tmp_path)
     assert run.returncode == 1
     assert run.lines[0].startswith(expected), run.lines[0]
     assert run.lines[1].startswith("z.py:3:1: HH001 ")  # the run goes on
@@ -240,8 +293,8 @@ def test_encodings_python_accepts_are_checked(tmp_path: Path) -> None:
             "crlf.py": HH001_SOURCE.replace("\n", "\r\n").encode(),
         },
     )
-    run = lint(cwd=tmp_path)
-    assert [line.split(" ")[0] for line in run.lines[:-1]] == [
+    run = lint("--output-format", "concise", "-q", cwd=tmp_path)
+    assert [line.split(" ")[0] for line in run.lines] == [
         "bom.py:3:1:",
         "crlf.py:3:1:",
         "latin.py:4:11:",
@@ -258,7 +311,10 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     calls = "".join(f't.enrich_session(session_id="{n}")\n' for n in range(3000))
     write(tmp_path, {"many.py": IMPORT + TRACER + calls})
     process = subprocess.Popen(
-        [str(SCRIPT)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [str(SCRIPT), "--output-format", "concise"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None
     assert process.stderr is not None

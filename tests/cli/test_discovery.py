@@ -128,7 +128,7 @@ def test_explicit_paths_are_checked_unless_force_exclude(tree: Path) -> None:
     assert _shown("build", cwd=tree) == ["build/skipped.py"]
     assert _shown("build", "--force-exclude", cwd=tree) == []
     # And a non-Python file named explicitly is really checked.
-    run = lint("notes.txt", cwd=tree)
+    run = lint("--output-format", "concise", "notes.txt", cwd=tree)
     assert run.lines[0].startswith("notes.txt:3:1: HH001 ")
 
 
@@ -210,7 +210,7 @@ def test_unreadable_directories_and_symlinks(tmp_path: Path) -> None:
     os.symlink(tmp_path / "gone.py", tmp_path / "dangling.py")  # reported as unreadable
     os.mkfifo(tmp_path / "pipe.py")  # not a regular file: skipped, never read (it would block)
     assert _shown(cwd=tmp_path) == ["dangling.py", "linked.py", "real/app.py"]
-    run = lint(cwd=tmp_path)
+    run = lint("--output-format", "concise", cwd=tmp_path)
     assert run.returncode == 1
     assert run.lines[0] == "dangling.py:1:1: FileNotFoundError: No such file or directory"
     assert "Traceback" not in run.stderr

@@ -346,3 +346,23 @@ def test_misplaced_file_exemption_is_warned_about(tmp_path: Path) -> None:
     run = lint(cwd=tmp_path)
     assert run.returncode == 1
     assert "warning: Unexpected `# ruff: noqa` directive on app.py:1: " in run.stderr
+
+
+def test_ignore_noqa_reports_what_comments_suppress_and_leaves_the_cache_alone(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "line.py": HH001_SOURCE.replace("\n", "  # noqa: HH001\n", 3),
+            "file.py": "# ruff: noqa\n" + HH001_SOURCE,
+        },
+    )
+    # Run with the cache first, so that a polluted cache would show in the last run.
+    assert lint("--output-format", "json", cwd=tmp_path).json() == []
+    ignored = lint("--output-format", "json", "--ignore-noqa", cwd=tmp_path)
+    assert [(Path(d["filename"]).name, d["code"]) for d in ignored.json()] == [
+        ("file.py", "HH001"),
+        ("line.py", "HH001"),
+    ]
+    assert lint("--output-format", "json", cwd=tmp_path).json() == []

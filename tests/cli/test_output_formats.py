@@ -5,13 +5,22 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from flake8_honeyhive import __version__
-from flake8_honeyhive.rules import FORM_KEYWORD, HH001, HH002, RULES, legacy_method_usage
+from flake8_honeyhive.rules import (
+    FIX_ENRICH_BY_ID,
+    FORM_KEYWORD,
+    HH001,
+    HH002,
+    RULES,
+    legacy_method_usage,
+)
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER, lint, write
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -19,6 +28,15 @@ SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 jsonschema = importlib.import_module("jsonschema")
 
 HH001_MESSAGE = HH001.format(form=FORM_KEYWORD)
+ENRICH_BY_ID = FIX_ENRICH_BY_ID.format(function="enrich_session", receiver="t")
+# How the full format shows that fix, after the diagnostic.
+ENRICH_BY_ID_HELP = (
+    f"help: {ENRICH_BY_ID}\n"
+    "  |\n"
+    "  - from honeyhive import HoneyHiveTracer\n"
+    "1 + from honeyhive import HoneyHiveTracer, enrich_session\n"
+    "2 | t = HoneyHiveTracer.init()\n"
+)
 LEGACY_MESSAGE = HH002.format(usage=legacy_method_usage("create_session"))
 
 
@@ -37,17 +55,57 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_concise_is_the_default(tree: Path) -> None:
-    run = lint(cwd=tree)
+def test_concise(tree: Path) -> None:
+    run = lint("--output-format", "concise", cwd=tree)
     assert run.returncode == 1
     assert run.stdout == (
         f"app.py:3:1: HH001 {HH001_MESSAGE}\n"
         "pkg/bad.py:2:7: SyntaxError: invalid syntax\n"
         f"pkg/uni.py:3:10: HH002 {LEGACY_MESSAGE}\n"
         "Found 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
     assert run.stderr == ""
-    assert lint("--output-format", "concise", cwd=tree).stdout == run.stdout
+
+
+def test_full_is_the_default_as_in_ruff(tree: Path) -> None:
+    run = lint(cwd=tree)
+    assert run.stdout == lint("--output-format", "full", cwd=tree).stdout
+    assert run.stdout.startswith(f"HH001 {HH001_MESSAGE}\n --> app.py:3:1\n")
+    # Configured in the project, another format wins over the default.
+    write(tree, {"pyproject.toml": '[tool.honeyhive-lint]\noutput-format = "concise"\n'})
+    assert lint(cwd=tree).lines[0] == f"app.py:3:1: HH001 {HH001_MESSAGE}"
+
+
+def test_grouped(tree: Path) -> None:
+    run = lint("--output-format", "grouped", cwd=tree)
+    assert run.stdout == (
+        "app.py:\n"
+        f"  3:1 HH001 {HH001_MESSAGE}\n"
+        "\n"
+        "pkg/bad.py:\n"
+        "  2:7 SyntaxError: invalid syntax\n"
+        "\n"
+        "pkg/uni.py:\n"
+        f"  3:10 HH002 {LEGACY_MESSAGE}\n"
+        "\n"
+        "Found 3 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
+    )
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tree: Path) -> None:
+    coloured = lint("--output-format", "concise", "--color", "always", "app.py", cwd=tree)
+    assert coloured.lines[0] == (
+        "\x1b[1mapp.py\x1b[0m\x1b[36m:\x1b[0m3\x1b[36m:\x1b[0m1\x1b[36m:\x1b[0m "
+        f"\x1b[1;31mHH001\x1b[0m {HH001_MESSAGE}"
+    )
+    # Captured output is no terminal: no colour by default, nor with --color never.
+    plain = lint("--output-format", "concise", "app.py", cwd=tree).stdout
+    assert "\x1b" not in plain
+    assert (
+        lint("--output-format", "concise", "--color", "never", "app.py", cwd=tree).stdout == plain
+    )
 
 
 def test_pylint(tree: Path) -> None:
@@ -65,7 +123,8 @@ def test_github_annotations(tree: Path) -> None:
     assert run.returncode == 1
     assert run.lines == [
         f"::error title=honeyhive-lint (HH001),file={tree / 'app.py'},line=3,col=1,endLine=3,"
-        f"endColumn=33::app.py:3:1: HH001 {HH001_MESSAGE}",
+        f"endColumn=33::app.py:3:1: HH001 {HH001_MESSAGE}"
+        f"%0A  help: {ENRICH_BY_ID}",
         f"::error title=honeyhive-lint (invalid-syntax),file={tree / 'pkg/bad.py'},line=2,col=7,"
         "endLine=2,endColumn=8::pkg/bad.py:2:7: SyntaxError: invalid syntax",
         f"::error title=honeyhive-lint (HH002),file={tree / 'pkg/uni.py'},line=3,col=10,"
@@ -98,7 +157,28 @@ def test_json_has_ruffs_shape(tree: Path) -> None:
         "code": "HH001",
         "end_location": {"column": 33, "row": 3},
         "filename": str(tree / "app.py"),
-        "fix": None,
+        # ruff's shape: 1-based locations in characters, the end exclusive.
+        "fix": {
+            "applicability": "unsafe",
+            "edits": [
+                {
+                    "content": ", enrich_session",
+                    "end_location": {"column": 38, "row": 1},
+                    "location": {"column": 38, "row": 1},
+                },
+                {
+                    "content": "enrich_session",
+                    "end_location": {"column": 17, "row": 3},
+                    "location": {"column": 1, "row": 3},
+                },
+                {
+                    "content": ", tracer=t",
+                    "end_location": {"column": 32, "row": 3},
+                    "location": {"column": 32, "row": 3},
+                },
+            ],
+            "message": "Enrich the session by id: `enrich_session(..., tracer=t)`",
+        },
         "location": {"column": 1, "row": 3},
         "message": HH001_MESSAGE,
         "name": HH001.symbol,
@@ -154,6 +234,11 @@ def test_full_shows_context_and_underlines_the_span(tree: Path) -> None:
         "2 | t = HoneyHiveTracer.init()\n"
         '3 | t.enrich_session(session_id="x")\n'
         "  | ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        f"{ENRICH_BY_ID_HELP}"
+        '  - t.enrich_session(session_id="x")\n'
+        '3 + enrich_session(session_id="x", tracer=t)\n'
+        "  |\n"
+        "note: This is an unsafe fix and may change runtime behavior\n"
         "\n"
         "SyntaxError: invalid syntax\n"
         " --> pkg/bad.py:2:7\n"
@@ -165,6 +250,7 @@ def test_full_shows_context_and_underlines_the_span(tree: Path) -> None:
         "  |\n"
         "\n"
         "Found 2 errors.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
 
 
@@ -184,8 +270,17 @@ def test_full_draws_a_multiline_span_in_the_margin(tmp_path: Path) -> None:
         "6 |\n"
         "7 |\n"
         "  |\n"
+        f"{ENRICH_BY_ID_HELP}"
+        "  - t.enrich_session(\n"
+        "3 + enrich_session(\n"
+        '4 |     session_id="x",\n'
+        "5 +     tracer=t,\n"
+        "6 | )\n"
+        "  |\n"
+        "note: This is an unsafe fix and may change runtime behavior\n"
         "\n"
         "Found 1 error.\n"
+        "1 unsafe fix available with `--fix --unsafe-fixes`.\n"
     )
 
 
@@ -249,6 +344,28 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_from_the_catalog(tree: Path) -> N
             {"startLine": 3, "startColumn": 10, "endLine": 3, "endColumn": 28},
         ),
     ]
+    # The HH001 finding's fix, as SARIF replacements (1-based, in characters); none for others.
+    fixes = [result.get("fixes") for result in sarif_run["results"]]
+    assert fixes[1:] == [None, None]
+    (fix,) = fixes[0]
+    assert fix["description"] == {"text": ENRICH_BY_ID}
+    assert fix["properties"] == {"applicability": "unsafe"}
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 1, "startColumn": 38, "endLine": 1, "endColumn": 38},
+            "insertedContent": {"text": ", enrich_session"},
+        },
+        {
+            "deletedRegion": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 17},
+            "insertedContent": {"text": "enrich_session"},
+        },
+        {
+            "deletedRegion": {"startLine": 3, "startColumn": 32, "endLine": 3, "endColumn": 32},
+            "insertedContent": {"text": ", tracer=t"},
+        },
+    ]
 
 
 def test_sarif_names_files_outside_the_current_directory_by_absolute_uri(tmp_path: Path) -> None:
@@ -274,7 +391,11 @@ def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
     for output_format in ("concise", "full", "json", "json-lines", "github", "pylint", "sarif"):
         run = lint("--output-format", output_format, cwd=tmp_path)
         assert (run.returncode, run.stderr) == (1, ""), output_format
-    assert lint(cwd=tmp_path).lines[0].startswith("bad\ufffdname.py:3:1: HH001 ")  # as ruff
+    assert (
+        lint("--output-format", "concise", cwd=tmp_path)
+        .lines[0]
+        .startswith("bad\ufffdname.py:3:1: HH001 ")
+    )  # as ruff
     document = lint("--output-format", "sarif", cwd=tmp_path).json()
     _validate_sarif(document)
     uris = [
@@ -282,3 +403,131 @@ def test_file_names_that_are_not_utf8_or_need_quoting(tmp_path: Path) -> None:
         for result in document["runs"][0]["results"]
     ]
     assert uris == ["bad%FFname.py", "sp%20ace%20%C3%A9.py"]
+
+
+def _ruff_output(output_format: str, tmp_path: Path) -> str:
+    """The real ruff's output in a format, on a file with one finding, for shape comparisons."""
+    from tests.cli.helpers import RUFF  # noqa: PLC0415
+
+    assert RUFF is not None
+    write(tmp_path / "ruff", {"app.py": "import os\n"})
+    completed = subprocess.run(
+        [
+            RUFF,
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "F401",
+            "--output-format",
+            output_format,
+            "app.py",
+        ],
+        cwd=tmp_path / "ruff",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stdout
+
+
+def _shape(value: Any) -> Any:
+    """The keys of JSON objects, recursively (the first item of each list)."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_junit_has_one_suite_per_file_and_one_failure_per_finding(
+    tree: Path, tmp_path: Path
+) -> None:
+    run = lint("--output-format", "junit", cwd=tree)
+    assert run.returncode == 1
+    root = ElementTree.fromstring(run.stdout)
+    assert (root.tag, root.get("name"), root.get("tests"), root.get("failures")) == (
+        "testsuites",
+        "honeyhive-lint",
+        "3",
+        "3",
+    )
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [
+        str(tree / "app.py"),
+        str(tree / "pkg/bad.py"),
+        str(tree / "pkg/uni.py"),
+    ]
+    case = suites[0].find("testcase")
+    assert case is not None
+    assert (case.get("name"), case.get("line"), case.get("column")) == (
+        "org.honeyhive-lint.HH001",
+        "3",
+        "1",
+    )
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == HH001_MESSAGE
+    # The same elements and attributes as ruff's.
+    reference = ElementTree.fromstring(_ruff_output("junit", tmp_path))
+    assert root.attrib.keys() == reference.attrib.keys()
+    ours_case, theirs_case = root.find("testsuite/testcase"), reference.find("testsuite/testcase")
+    assert ours_case is not None
+    assert theirs_case is not None
+    assert ours_case.attrib.keys() == theirs_case.attrib.keys()
+    clean = tmp_path / "clean"
+    write(clean, {"ok.py": "x = 1\n"})
+    passing = ElementTree.fromstring(lint("--output-format", "junit", cwd=clean).stdout)
+    assert passing.find("testsuite/testcase").get("name") == "No errors found"  # type: ignore[union-attr]
+
+
+def test_gitlab_code_quality(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = lint("--output-format", "gitlab", cwd=tree)
+    entries = run.json()
+    assert [(e["check_name"], e["location"]["path"]) for e in entries] == [
+        ("HH001", "app.py"),
+        ("invalid-syntax", "pkg/bad.py"),
+        ("HH002", "pkg/uni.py"),
+    ]
+    assert entries[0]["description"] == f"HH001: {HH001_MESSAGE}"
+    assert entries[0]["location"]["positions"] == {
+        "begin": {"line": 3, "column": 1},
+        "end": {"line": 3, "column": 33},
+    }
+    assert _shape(entries[0]) == _shape(json.loads(_ruff_output("gitlab", tmp_path))[0])
+    # Fingerprints identify a finding across line moves, and tell identical ones apart.
+    write(tree, {"app.py": "\n\n" + HH001_SOURCE + 't.enrich_session(session_id="x")\n'})
+    moved = lint("--output-format", "gitlab", "app.py", cwd=tree).json()
+    assert moved[0]["fingerprint"] == entries[0]["fingerprint"]
+    assert moved[0]["fingerprint"] != moved[1]["fingerprint"]
+    # Paths are relative to the project directory GitLab names.
+    monkeypatch.setenv("CI_PROJECT_DIR", str(tree.parent))
+    named = lint("--output-format", "gitlab", "app.py", cwd=tree).json()
+    assert named[0]["location"]["path"] == f"{tree.name}/app.py"
+
+
+def test_rdjson_carries_fixes_as_suggestions(tree: Path, tmp_path: Path) -> None:
+    document = lint("--output-format", "rdjson", cwd=tree).json()
+    assert document["source"]["name"] == "honeyhive-lint"
+    first = document["diagnostics"][0]
+    assert first["code"] == {"url": HH001.url, "value": "HH001"}
+    assert first["location"]["range"] == {
+        "end": {"column": 33, "line": 3},
+        "start": {"column": 1, "line": 3},
+    }
+    assert [s["text"] for s in first["suggestions"]] == [
+        ", enrich_session",
+        "enrich_session",
+        ", tracer=t",
+    ]
+    assert "suggestions" not in document["diagnostics"][1]
+    assert _shape(document) == _shape(json.loads(_ruff_output("rdjson", tmp_path)))
+
+
+def test_azure_logging_commands(tree: Path) -> None:
+    run = lint("--output-format", "azure", cwd=tree)
+    assert run.lines[0] == (
+        f"##vso[task.logissue type=error;sourcepath={tree / 'app.py'};linenumber=3;"
+        f"columnnumber=1;code=HH001;]{HH001_MESSAGE}"
+    )
+    assert run.lines[1].endswith("code=invalid-syntax;]SyntaxError: invalid syntax")

@@ -10,10 +10,10 @@ import pytest
 
 from flake8_honeyhive.cli import runner
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import ENGINE_RULES
 from tests.cli.helpers import HH001_SOURCE, IMPORT, TRACER
 
-EVERY_RULE = frozenset(RULES)
+EVERY_RULE = frozenset(ENGINE_RULES)
 
 
 def _every_rule(path: str) -> frozenset[str]:

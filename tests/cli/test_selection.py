@@ -13,10 +13,12 @@ from flake8_honeyhive.cli.selectors import (
     parse_selector,
     resolve,
 )
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import ENGINE_RULES, RULES
 from tests.cli.helpers import IMPORT, TRACER, lint, write
 
 EVERY_CODE = frozenset(RULES)
+# HH001 and HH002; also the default selection (HH100 is opt-in).
+ENGINE_CODES = frozenset(ENGINE_RULES)
 
 
 @pytest.mark.parametrize(
@@ -24,10 +26,12 @@ EVERY_CODE = frozenset(RULES)
     [
         ("ALL", EVERY_CODE),
         ("HH", EVERY_CODE),
-        ("HH0", EVERY_CODE),
-        ("HH00", EVERY_CODE),
+        ("HH0", ENGINE_CODES),
+        ("HH00", ENGINE_CODES),
         ("HH001", {"HH001"}),
         ("HH002", {"HH002"}),
+        ("HH1", {"HH100"}),
+        ("HH100", {"HH100"}),
     ],
 )
 def test_valid_selectors(selector: str, selected: frozenset[str]) -> None:
@@ -52,22 +56,25 @@ def layer(
 @pytest.mark.parametrize(
     ("layers", "enabled"),
     [
-        ([], EVERY_CODE),
+        # The default selection leaves out the opt-in HH100; naming it, `HH` or `ALL` adds it.
+        ([], ENGINE_CODES),
+        ([layer(extend=("HH100",))], EVERY_CODE),
+        ([layer(["HH"])], EVERY_CODE),
         ([layer(["HH001"])], {"HH001"}),
         ([layer(ignore=("HH001",))], {"HH002"}),
         ([layer([])], set()),
         # More specific wins within a layer, whichever list it is in.
-        ([layer(["HH"], ignore=("HH0",), extend=("HH001",))], {"HH001"}),
+        ([layer(["HH"], ignore=("HH0",), extend=("HH001",))], {"HH001", "HH100"}),
         ([layer(["HH001"], ignore=("HH",))], {"HH001"}),
-        ([layer(["ALL"], ignore=("HH002",))], {"HH001"}),
+        ([layer(["ALL"], ignore=("HH002",))], {"HH001", "HH100"}),
         # At equal specificity, ignore wins.
         ([layer(["HH001"], ignore=("HH001",))], set()),
         # A later layer's `select` replaces the earlier choice, ignores included (as in ruff,
         # where `--select` on the command line overrides `ignore` in the configuration).
         ([layer(ignore=("HH001",)), layer(["HH001"])], {"HH001"}),
         # A later layer's ignore or extend-select adjusts the earlier choice.
-        ([layer(["HH001"]), layer(extend=("HH002",))], EVERY_CODE),
-        ([layer(["HH"]), layer(ignore=("HH002",))], {"HH001"}),
+        ([layer(["HH001"]), layer(extend=("HH002",))], ENGINE_CODES),
+        ([layer(["HH0"]), layer(ignore=("HH002",))], {"HH001"}),
         ([layer(["HH001"]), layer(ignore=("HH0",), extend=("HH002",))], {"HH002"}),
     ],
 )
@@ -76,7 +83,7 @@ def test_resolution(layers: list[Selection], enabled: set[str]) -> None:
 
 
 def test_expand_unions_the_selected_codes() -> None:
-    assert expand(["HH001", "HH002"], "test") == EVERY_CODE
+    assert expand(["HH001", "HH002"], "test") == ENGINE_CODES
     with pytest.raises(UnknownSelectorError):
         expand(["HH001", "X1"], "test")
 

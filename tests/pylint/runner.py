@@ -11,16 +11,16 @@ from pylint.lint import Run
 from pylint.reporters import CollectingReporter
 
 from flake8_honeyhive.checker import check_source
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import PYLINT_RULES
 
 PLUGIN_ONLY: Final = (
     "--load-plugins=pylint_honeyhive",
     "--disable=all",
-    f"--enable={','.join(rule.symbol for rule in RULES.values())}",
+    f"--enable={','.join(rule.symbol for rule in PYLINT_RULES.values())}",
     "--persistent=n",
     "--score=n",
 )
-_CODE_BY_ID: Final = {rule.pylint_id: rule.code for rule in RULES.values()}
+_CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
 
 
 @dataclass(frozen=True, order=True)

@@ -12,11 +12,11 @@ from typing import Final
 
 import pytest
 
-from flake8_honeyhive.rules import HH001, HH002, RULES
+from flake8_honeyhive.rules import HH001, HH002, PYLINT_RULES
 from tests.expectations import EXAMPLES, example_modules, expected_findings
 
 TEMPLATE: Final = "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}:{msg}"
-_CODE_BY_ID: Final = {rule.pylint_id: rule.code for rule in RULES.values()}
+_CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
 OURS: Final = re.compile(
     rf"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+):(?P<id>{'|'.join(_CODE_BY_ID)}):"
 )

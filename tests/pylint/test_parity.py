@@ -17,14 +17,14 @@ from typing import Final
 
 import pytest
 
-from flake8_honeyhive.rules import HH001, RULES
+from flake8_honeyhive.rules import ENGINE_RULES, HH001
 from tests.expectations import EXAMPLES, example_modules, expected_findings, syntactic_fixtures
 from tests.pylint.functional import INFERENCE_FIXTURES, inference_fixtures
 from tests.pylint.runner import Reported, flake8_engine, lines_and_codes, pylint_run
 
 DENSE_CORPUS: Final = Path(__file__).resolve().parents[2] / "benchmarks" / "dense_corpus.py"
 REFUTED: Final = re.compile(r"# refuted: (?P<symbol>[a-z\-]+)\s*$")
-_CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in RULES.values()}
+_CODE_BY_SYMBOL: Final = {rule.symbol: rule.code for rule in ENGINE_RULES.values()}
 REFUTED_FIXTURE: Final = INFERENCE_FIXTURES / "refuted_guesses.py"
 SUPERSET_FIXTURES: Final = [path for path in inference_fixtures() if path != REFUTED_FIXTURE]
 

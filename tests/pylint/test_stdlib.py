@@ -14,7 +14,7 @@ from typing import Final
 
 from astroid import MANAGER, nodes
 
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import PYLINT_RULES
 from pylint_honeyhive.answers import Answer
 from pylint_honeyhive.inference import TracerInference
 
@@ -46,7 +46,7 @@ def test_pylint_with_the_plugin_is_silent_on_the_standard_library() -> None:
             "--load-plugins=pylint_honeyhive",
             "--disable=all",
             # A checker that raises is reported as astroid-error: keep it visible.
-            f"--enable={','.join(rule.symbol for rule in RULES.values())},astroid-error",
+            f"--enable={','.join(rule.symbol for rule in PYLINT_RULES.values())},astroid-error",
             "--persistent=n",
             "--score=n",
             "--jobs=2",

@@ -33,7 +33,7 @@ def test_fullwidth_identifiers_are_the_names_python_reads() -> None:
 
 def test_fullwidth_identifiers_through_the_command(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": FULLWIDTH})
-    run = lint(cwd=tmp_path)
+    run = lint("--output-format", "concise", cwd=tmp_path)
     assert run.returncode == 1
     assert run.lines[0].startswith("app.py:3:1: HH001 ")
 

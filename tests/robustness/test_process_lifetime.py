@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from flake8_honeyhive.cli import runner
-from flake8_honeyhive.rules import RULES
+from flake8_honeyhive.rules import ENGINE_RULES
 from tests.cli.helpers import HH001_SOURCE, SCRIPT, write
 
-EVERY_RULE = frozenset(RULES)
+EVERY_RULE = frozenset(ENGINE_RULES)
 # Each worker gets one file that takes it many seconds to check: stopping within a second or two
 # can only mean the workers were ended, not that they finished.
 SLOW_FILE = HH001_SOURCE + "".join(

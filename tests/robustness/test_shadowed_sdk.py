@@ -78,7 +78,9 @@ def test_the_old_sdk_really_shadows_ours(installed: Path, project: Path) -> None
 
 
 def test_honeyhive_lint(installed: Path, project: Path) -> None:
-    result = _run(installed, project, "-m", "flake8_honeyhive.cli", "app.py")
+    result = _run(
+        installed, project, "-m", "flake8_honeyhive.cli", "--output-format", "concise", "app.py"
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(f"app.py:3:1: {HH001.code} "), result.stdout
     assert "Traceback" not in result.stderr

@@ -11,15 +11,19 @@
       |
 
 A span over several lines is drawn like ruff draws it, with `/`, `|` and `_` in a margin column.
+A diagnostic with a fix is followed by the fix's `help:` line and the lines it changes, and a
+note when it is unsafe, as ruff shows them.
 """
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
-from flake8_honeyhive.cli.output import Report
+from flake8_honeyhive.cli.output import BOLD, GREEN, RED, Report
 from flake8_honeyhive.cli.output.text import body
+from flake8_honeyhive.fixes.model import UNSAFE, Fix, apply_fixes
 
 __all__ = ["full"]
 
@@ -72,13 +76,45 @@ def _snippet(diagnostic: Diagnostic, source: SourceText) -> list[str]:
     return out
 
 
+def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
+    """The fix as ruff shows it under `help:`: changed lines with one line of context, numbered
+    as in the fixed file, removed lines marked `-` and added ones `+`."""
+    old_lines = source.text.splitlines()
+    new_lines = apply_fixes(source.text, [fix])[0].splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    groups = list(matcher.get_grouped_opcodes(1))
+    last = max((group[-1][4] for group in groups), default=1)
+    width = len(str(max(last, 1)))
+    blank = " " * width
+    out = [f"{blank} |"]
+    for index, group in enumerate(groups):
+        if index:
+            out.append(f"{blank} ...")
+        for tag, old_start, old_end, new_start, new_end in group:
+            if tag == "equal":
+                for row in range(new_start, new_end):
+                    out.append(f"{row + 1:>{width}} | {_shown(new_lines[row])}".rstrip())
+                continue
+            for line in old_lines[old_start:old_end]:
+                out.append(report.paint(f"{blank} - {_shown(line)}".rstrip(), RED))
+            for row in range(new_start, new_end):
+                out.append(report.paint(f"{row + 1:>{width}} + {_shown(new_lines[row])}", GREEN))
+    out.append(f"{blank} |")
+    return out
+
+
+def _shown(line: str) -> str:
+    return line.replace("\t", TAB)
+
+
 def full(report: Report) -> str:
     blocks: list[str] = []
     texts: dict[str, SourceText] = {}
     for diagnostic in report.diagnostics:
         path = report.display_path(diagnostic.path)
         source = report.sources.get(diagnostic.path)
-        lines = [body(diagnostic)]
+        lines = [body(report, diagnostic)]
+        text = None
         if source is None:
             lines.append(f" --> {path}:{diagnostic.line}:{diagnostic.column}")
         else:
@@ -87,5 +123,12 @@ def full(report: Report) -> str:
             gutter = " " * (len(snippet[0]) - 2)
             lines.append(f"{gutter}--> {path}:{diagnostic.line}:{diagnostic.column}")
             lines.extend(snippet)
+        fix = diagnostic.fix
+        if fix is not None:
+            lines.append(f"{report.paint('help', BOLD)}: {fix.message}")
+            if text is not None:
+                lines.extend(_fix_diff(report, fix, text))
+            if fix.applicability == UNSAFE:
+                lines.append("note: This is an unsafe fix and may change runtime behavior")
         blocks.append("\n".join(lines) + "\n\n")
     return "".join(blocks)

@@ -17,6 +17,8 @@ from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.explain import PROJECT_URL, rule_markdown
 from flake8_honeyhive.cli.output import Report
+from flake8_honeyhive.cli.output.json_formats import fix_json
+from flake8_honeyhive.fixes.text import SourceMap
 from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "sarif"]
@@ -38,7 +40,8 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": rule.summary, "markdown": rule_markdown(rule)},
         "helpUri": rule.url,
         "defaultConfiguration": {"level": "error"},
-        "properties": {"pylint_id": rule.pylint_id, "tags": ["honeyhive", "correctness"]},
+        "properties": {"tags": ["honeyhive", "correctness"]}
+        | ({"pylint_id": rule.pylint_id} if rule.pylint_id else {}),
     }
 
 
@@ -51,7 +54,45 @@ def _artifact_location(report: Report, path: str) -> dict[str, str]:
     return {"uri": Path(path).as_uri()}
 
 
-def _result(report: Report, diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any]:
+def _fixes(
+    report: Report, diagnostic: Diagnostic, maps: dict[str, SourceMap]
+) -> list[dict[str, Any]]:
+    """SARIF's `fixes`: the fix's edits as replacements (regions 1-based, in characters, as the
+    run's `columnKind` says), its message, and ruff's applicability as a property."""
+    fixed = fix_json(report, diagnostic, maps)
+    if fixed is None:
+        return []
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit["location"]["row"],
+                "startColumn": edit["location"]["column"],
+                "endLine": edit["end_location"]["row"],
+                "endColumn": edit["end_location"]["column"],
+            },
+            "insertedContent": {"text": edit["content"]},
+        }
+        for edit in fixed["edits"]
+    ]
+    change = {
+        "artifactLocation": _artifact_location(report, diagnostic.path),
+        "replacements": replacements,
+    }
+    return [
+        {
+            "description": {"text": fixed["message"]},
+            "artifactChanges": [change],
+            "properties": {"applicability": fixed["applicability"]},
+        }
+    ]
+
+
+def _result(
+    report: Report,
+    diagnostic: Diagnostic,
+    rule_index: dict[str, int],
+    maps: dict[str, SourceMap],
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": diagnostic.code or diagnostic.name,
         "level": "error",
@@ -72,6 +113,9 @@ def _result(report: Report, diagnostic: Diagnostic, rule_index: dict[str, int]) 
     }
     if diagnostic.code in rule_index:
         result["ruleIndex"] = rule_index[diagnostic.code]
+    fixes = _fixes(report, diagnostic, maps)
+    if fixes:
+        result["fixes"] = fixes
     return result
 
 
@@ -83,6 +127,7 @@ def _directory_uri(directory: str) -> str:
 def sarif(report: Report) -> str:
     rules = list(RULES.values())
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    maps: dict[str, SourceMap] = {}
     log = {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -98,7 +143,7 @@ def sarif(report: Report) -> str:
                 },
                 "originalUriBaseIds": {SOURCE_ROOT: {"uri": _directory_uri(report.cwd)}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(report, d, rule_index) for d in report.diagnostics],
+                "results": [_result(report, d, rule_index, maps) for d in report.diagnostics],
             }
         ],
     }
