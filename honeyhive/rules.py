@@ -214,9 +214,10 @@ def override_usage(callee: str) -> str:
     return f"`{callee}(session_id=...)`"
 
 
-def rebind_usage(attribute: str) -> str:
-    """Assigning ``tracer.session_id`` or ``tracer._session_id``."""
-    return f"assigning `tracer.{attribute}`"
+def rebind_usage(attribute: str, owner: str = "tracer") -> str:
+    """Assigning ``tracer.session_id`` or ``tracer._session_id``; on the class itself, ``owner``
+    is ``HoneyHiveTracer`` (it then replaces every tracer's session id)."""
+    return f"assigning `{owner}.{attribute}`"
 
 
 def legacy_method_usage(method: str) -> str:
@@ -250,6 +251,26 @@ DECORATOR_QUALNAMES: Final = frozenset(
     f"{module}.{name}" for module in (*PUBLIC_MODULES, DECORATORS_MODULE) for name in DECORATORS
 )
 TRACER_DECORATOR_METHOD: Final = "trace"
+
+
+# Any version of the SDK, installed or checked out, defines its tracer class and decorators at the
+# top level of `honeyhive` or of a module under `honeyhive.tracer` (1.7:
+# `honeyhive.tracer.core.tracer` and `honeyhive.tracer.instrumentation.decorators`; 0.2:
+# `honeyhive.tracer` and `honeyhive.tracer.custom`). The linters recognise them by that, not by
+# this version's qualified names alone.
+def _sdk_module(module: str) -> bool:
+    return module in PUBLIC_MODULES or module.startswith("honeyhive.tracer.")
+
+
+def is_sdk_tracer_class(module: str, name: str) -> bool:
+    """Whether the class ``name`` defined in ``module`` is HoneyHive's tracer, in any version."""
+    return name == TRACER_CLASS and _sdk_module(module)
+
+
+def is_sdk_decorator(module: str, name: str) -> bool:
+    """Whether the function ``name`` defined in ``module`` is one of the SDK's free decorators."""
+    return name in DECORATORS and _sdk_module(module)
+
 
 # The tracer method HH001 is about, and the free function of the same name that is always fine.
 ENRICH_SESSION: Final = "enrich_session"
