@@ -154,7 +154,9 @@ def pylint_subprocess(paths: list[Path], cwd: Path) -> dict[Path, list[tuple[Rep
         reported = Reported(
             int(row), int(col), int(end_row), int(end_col), _CODE_BY_ID[msg_id], message
         )
-        found.setdefault((cwd / path).resolve(), []).append((reported, confidence))
+        # pylint prints the confidence as its repr: Confidence(name='INFERENCE', ...)
+        name = confidence.split("'")[1]
+        found.setdefault((cwd / path).resolve(), []).append((reported, name))
     return found
 
 
