@@ -79,9 +79,12 @@ HH001: Final = Rule(
     docs=RuleDocs(
         what_it_does=(
             "Finds calls of the tracer's instance method `enrich_session` that pass a session id: "
-            'the `session_id=` keyword, a dict unpacked as `**{"session_id": ...}`, or a first '
-            "positional argument that is evidently a session id (a string, an f-string, or a name "
-            "such as `session_id`, `sid`, `SESSION_ID` or `user_session_id`). It never reports the "
+            'the `session_id=` keyword, a dict unpacked as `**{"session_id": ...}` (written in the '
+            "call or kept in a variable), or a first positional argument that is evidently a "
+            "session id (a string, an f-string, or a name such as `session_id`, `sid`, "
+            "`SESSION_ID` or `user_session_id`). Calls made through `functools.partial`, "
+            '`getattr(tracer, "enrich_session")` or the class '
+            "(`HoneyHiveTracer.enrich_session(tracer, ...)`) count too. It never reports the "
             "free function `honeyhive.enrich_session(session_id, ...)`, whose purpose is to "
             "enrich a session by id."
         ),
@@ -138,10 +141,11 @@ HH002: Final = Rule(
         what_it_does=(
             "Finds code that makes one tracer serve several sessions: a `session_id=` override in "
             "`trace`, `atrace`, `trace_class` or a tracer's own `trace` (as a decorator or a plain "
-            "call), assigning `session_id` or `_session_id` on a tracer (including augmented, "
-            "annotated and tuple assignments and `setattr`), and calls of the legacy "
-            "session-switching methods `create_session`, `acreate_session`, `with_session` and "
-            "`session_start`."
+            "call), assigning `session_id` or `_session_id` on a tracer or on the tracer class "
+            "(including augmented, annotated and tuple assignments and `setattr`), and calls of "
+            "the legacy session-switching methods `create_session`, `acreate_session`, "
+            "`with_session` and `session_start`, also through `functools.partial`, `getattr` or "
+            "the class."
         ),
         why_is_this_bad=(
             "A tracer owns one session for its whole life, and its spans, enrichments and session "
