@@ -24,9 +24,10 @@ from flake8_honeyhive.values import Kind
 if TYPE_CHECKING:
     from flake8_honeyhive.evaluate import Evaluator
 
-__all__ = ["CallShape", "call_shape"]
+__all__ = ["PARTIAL", "CallShape", "call_shape"]
 
-PARTIAL: Final = "functools.partial"
+PARTIAL: Final = "partial"
+PARTIAL_QUALNAME: Final = "functools.partial"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +67,9 @@ def _shape(
 
 
 def _is_partial(shape: CallShape, evaluator: Evaluator, scope: Scope) -> bool:
-    if last_name(shape.callee) != "partial" or isinstance(shape.args[0], ast.Starred):
+    if last_name(shape.callee) != PARTIAL or isinstance(shape.args[0], ast.Starred):
         return False
-    return evaluator.value_of(shape.callee, scope).qualname == PARTIAL
+    return evaluator.value_of(shape.callee, scope).qualname == PARTIAL_QUALNAME
 
 
 def _is_builtin(func: ast.expr, name: str, evaluator: Evaluator, scope: Scope) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from flake8_honeyhive.call_shapes import CallShape, call_shape
+from flake8_honeyhive.call_shapes import PARTIAL, CallShape, call_shape
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_matching, spans_a_line
@@ -27,6 +27,7 @@ from flake8_honeyhive.session_args import (
 )
 from flake8_honeyhive.values import Kind, Value, Verdict
 from honeyhive.rules import (
+    DECORATORS,
     ENRICH_SESSION,
     HH001,
     HH002,
@@ -51,6 +52,11 @@ _HOT_TEXT: Final = re.compile(_HOT_PATTERN)
 _HOT_BYTES: Final = re.compile(_HOT_PATTERN.encode())
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
+
+
+# The methods a finding can be about (the tracer's, the SDK's decorators as module attributes),
+# and `functools.partial`, which prepares a call to one of them.
+_CALLEE_NAMES: Final = frozenset({ENRICH_SESSION, *LEGACY_SESSION_METHODS, *DECORATORS, PARTIAL})
 
 
 def hot_lines(source: str | bytes) -> list[int]:
@@ -131,6 +137,9 @@ class _RuleChecks:
         if isinstance(node, ast.Attribute):
             yield from self._rebinding(node, node.value, node.attr, scope)
             return
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr not in _CALLEE_NAMES:
+            return  # most calls: another method
         shape = call_shape(node, self.evaluator, scope)
         if shape is None:
             return

@@ -70,13 +70,17 @@ def keyword_form(keywords: Sequence[ast.keyword], holds: HoldsSessionId) -> str 
 def may_pass_session_id(shape: CallShape, method: str) -> bool:
     """A cheap first test for a call of the tracer's ``method`` (or of an SDK decorator): false
     when no argument could pass a session id, so the receiver need not be resolved."""
+    if method != ENRICH_SESSION and method not in DECORATORS:
+        return False
+    for keyword in shape.keywords:
+        if keyword.arg is None or keyword.arg == SESSION_ID_PARAMETER:
+            return True
     if method == ENRICH_SESSION:
         # Through the class, the session id comes after the tracer.
-        if any(_is_evident_session_id(arg) for arg in shape.args[:2]):
-            return True
-    elif method not in DECORATORS:
-        return False
-    return any(k.arg in (SESSION_ID_PARAMETER, None) for k in shape.keywords)
+        for arg in shape.args[:2]:
+            if _is_evident_session_id(arg):
+                return True
+    return False
 
 
 def _is_evident_session_id(node: ast.expr) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from honeyhive.rules import PUBLIC_MODULES, is_sdk_tracer_class
+from honeyhive.rules import TRACER_CLASS as _TRACER_CLASS_NAME
 
 if TYPE_CHECKING:
     from flake8_honeyhive.scopes import ClassInfo, FunctionInfo
@@ -63,6 +64,7 @@ NONE: Final = Value(Kind.NONE)
 SESSION_FIELDS: Final = Value(Kind.SESSION_FIELDS)
 OTHER: Final = Value(Kind.OTHER)
 UNKNOWN: Final = Value(Kind.UNKNOWN)
+_TRACER_SUFFIX: Final = f".{_TRACER_CLASS_NAME}"
 
 
 def is_honeyhive(qualname: str) -> bool:
@@ -72,9 +74,10 @@ def is_honeyhive(qualname: str) -> bool:
 
 def imported(qualname: str, *, is_module: bool = False) -> Value:
     """The value of a name bound by an import of ``qualname``."""
-    module, _, name = qualname.rpartition(".")
-    if is_sdk_tracer_class(module, name):
-        return TRACER_CLASS
+    if qualname.endswith(_TRACER_SUFFIX):  # most imports are something else: skip the split
+        module, _, name = qualname.rpartition(".")
+        if is_sdk_tracer_class(module, name):
+            return TRACER_CLASS
     if is_module or qualname in PUBLIC_MODULES:
         return Value(Kind.MODULE, qualname)
     return Value(Kind.IMPORTED, qualname)
