@@ -3,26 +3,18 @@ inference tip for the names they bind; no other checker's messages may move beca
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from honeyhive.rules import RULES
 from tests.expectations import FIXTURES
+from tests.pylint.runner import pylint
 
 FIXTURE = FIXTURES / "optional_imports.py"
 OURS = tuple(rule.pylint_id for rule in RULES.values())
 
 
 def pylint_default_checkers(*plugin: str, cwd: Path) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "pylint", *plugin, "--persistent=n", "-sn", "-rn", str(FIXTURE)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
+    result = pylint(*plugin, str(FIXTURE), cwd=cwd)
     assert result.stderr == ""
     return [line for line in result.stdout.splitlines() if not any(i in line for i in OURS)]
 

@@ -8,8 +8,6 @@ exactly what the flake8 plugin's engine reports there.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Final
@@ -17,7 +15,7 @@ from typing import Final
 import pytest
 
 from honeyhive.rules import RULES
-from tests.pylint.runner import PLUGIN_ONLY, Reported, flake8_engine
+from tests.pylint.runner import PLUGIN_ONLY, Reported, flake8_engine, pylint
 
 # {path}, then the fields of runner.Reported, then the confidence; the message comes last since
 # it holds colons of its own.
@@ -137,14 +135,7 @@ def checkout(root: Path, layout: str) -> Path:
 def pylint_subprocess(paths: list[Path], cwd: Path) -> dict[Path, list[tuple[Reported, str]]]:
     """pylint in its own process, so that astroid resolves `honeyhive` afresh: to the checkout,
     which pylint puts first on its path as the root of the linted packages."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pylint", *PLUGIN_ONLY, TEMPLATE, *map(str, paths)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
+    result = pylint(*PLUGIN_ONLY, TEMPLATE, *map(str, paths), cwd=cwd)
     assert result.stderr == ""
     found: dict[Path, list[tuple[Reported, str]]] = {}
     for line in result.stdout.splitlines():
