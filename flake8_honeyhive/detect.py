@@ -13,41 +13,45 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Final
 
+from flake8_honeyhive.call_shapes import PARTIAL, CallShape, call_shape
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.lines import lines_containing, lines_matching, spans_a_line
+from flake8_honeyhive.optional_imports import imports_honeyhive
 from flake8_honeyhive.prefilter import SEARCH_TOKENS, as_identifiers_read
 from flake8_honeyhive.rules import (
-    DECORATOR_QUALNAMES,
+    DECORATORS,
     ENRICH_SESSION,
-    FORM_DICT_UNPACK,
-    FORM_KEYWORD,
-    FORM_POSITIONAL,
     HH001,
     HH002,
     LEGACY_SESSION_METHODS,
     SESSION_ATTRIBUTES,
-    SESSION_ID_PARAMETER,
+    TRACER_CLASS,
     TRACER_DECORATOR_METHOD,
     Rule,
-    is_session_id_name,
+    is_sdk_decorator,
     legacy_method_usage,
     override_usage,
     rebind_usage,
 )
-from flake8_honeyhive.scopes import (
-    SCOPE_NODE_TYPES,
-    ModuleInfo,
-    Scope,
-    children_with_scopes,
-    last_name,
+from flake8_honeyhive.scopes import SCOPE_NODE_TYPES, ModuleInfo, Scope, children_with_scopes
+from flake8_honeyhive.session_args import (
+    HoldsSessionId,
+    constant_str,
+    keyword_form,
+    may_pass_session_id,
+    session_id_form,
 )
-from flake8_honeyhive.values import Kind, Verdict
+from flake8_honeyhive.values import Kind, Value, Verdict
 
 _HOT_WORDS: Final = (*SEARCH_TOKENS, "honeyhive")
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
-_DECORATOR_NAMES: Final = frozenset(name.rpartition(".")[2] for name in DECORATOR_QUALNAMES)
+
+
+# The methods a finding can be about (the tracer's, the SDK's decorators as module attributes),
+# and `functools.partial`, which prepares a call to one of them.
+_CALLEE_NAMES: Final = frozenset({ENRICH_SESSION, *LEGACY_SESSION_METHODS, *DECORATORS, PARTIAL})
 
 
 def hot_lines(source: str | bytes) -> list[int]:
@@ -143,7 +147,7 @@ class _Candidates:
                     self.nodes.append((node, scope))
             elif kind is ast.Import or kind is ast.ImportFrom:
                 assert isinstance(node, ast.Import | ast.ImportFrom)
-                self.imports_honeyhive = self.imports_honeyhive or _imports_honeyhive(node)
+                self.imports_honeyhive = self.imports_honeyhive or imports_honeyhive(node)
             elif (
                 kind is ast.AnnAssign
                 and node.value is None  # type: ignore[attr-defined]
@@ -198,66 +202,94 @@ def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
-def _imports_honeyhive(node: ast.Import | ast.ImportFrom) -> bool:
-    if isinstance(node, ast.ImportFrom):
-        names = [node.module or ""] if node.level == 0 else []
-    else:
-        names = [alias.name for alias in node.names]
-    return any(name == "honeyhive" or name.startswith("honeyhive.") for name in names)
-
-
 class _RuleChecks:
     def __init__(self, evaluator: Evaluator) -> None:
         self.evaluator = evaluator
 
     def check(self, node: ast.Call | ast.Attribute, scope: Scope) -> Iterator[Finding]:
         if isinstance(node, ast.Attribute):
-            if self._verdict(node.value, scope) is Verdict.TRACER:
-                yield _finding(node, HH002, usage=rebind_usage(node.attr))
+            yield from self._rebinding(node, node.value, node.attr, scope)
             return
         func = node.func
-        if isinstance(func, ast.Attribute):
-            yield from self._method_call(node, func, scope)
-        elif isinstance(func, ast.Name):
-            yield from self._function_call(node, func, scope)
+        if isinstance(func, ast.Attribute) and func.attr not in _CALLEE_NAMES:
+            return  # most calls: another method
+        shape = call_shape(node, self.evaluator, scope)
+        if shape is None:
+            return
+        if shape.receiver is not None:
+            yield from self._method_call(node, shape, shape.receiver, scope)
+        elif isinstance(shape.callee, ast.Name):
+            yield from self._function_call(node, shape, shape.callee, scope)
 
-    def _method_call(self, call: ast.Call, func: ast.Attribute, scope: Scope) -> Iterator[Finding]:
-        method = func.attr
+    def _rebinding(
+        self, node: ast.expr, receiver: ast.expr, attribute: str, scope: Scope
+    ) -> Iterator[Finding]:
+        """``tracer.session_id = ...``; on the class itself it replaces every tracer's."""
+        kind = self.evaluator.value_of(receiver, scope).kind
+        if kind is Kind.TRACER:
+            yield _finding(node, HH002, usage=rebind_usage(attribute))
+        elif kind is Kind.TRACER_CLASS:
+            yield _finding(node, HH002, usage=rebind_usage(attribute, owner=TRACER_CLASS))
+
+    def _method_call(
+        self, call: ast.Call, shape: CallShape, receiver: ast.expr, scope: Scope
+    ) -> Iterator[Finding]:
+        method = shape.method
+        if method not in LEGACY_SESSION_METHODS and not may_pass_session_id(shape, method):
+            return  # not a rule's method, or passes nothing that could be a session id
+        value = self.evaluator.value_of(receiver, scope)
+        verdict, args = value.verdict, shape.args
+        if value.kind is Kind.TRACER_CLASS:
+            # `HoneyHiveTracer.enrich_session(tracer, ...)`: the tracer's method, the tracer first.
+            if not args or isinstance(args[0], ast.Starred):
+                return
+            verdict, args = Verdict.TRACER, args[1:]
+        holds = self._holds_session_id(scope)
         if method == ENRICH_SESSION:
-            form = _session_id_form(call)
+            form = session_id_form(args, shape.keywords, holds)
             # enrich_session is HoneyHive's own name: an unknown receiver is reported too.
-            if form and self._verdict(func.value, scope) is not Verdict.NOT_TRACER:
+            if form and verdict is not Verdict.NOT_TRACER:
                 yield _finding(call, HH001, form=form)
         elif method in LEGACY_SESSION_METHODS:
-            if self._verdict(func.value, scope) is Verdict.TRACER:
+            if verdict is Verdict.TRACER:
                 yield _finding(call, HH002, usage=legacy_method_usage(method))
-        elif method in _DECORATOR_NAMES and _overrides_session(call):
-            if self._is_free_decorator(func, scope):
+        elif keyword_form(shape.keywords, holds):  # a decorator given a session id
+            if _is_free_decorator(self.evaluator.attribute_of(value, method)):
                 yield _finding(call, HH002, usage=override_usage(method))
-            elif (
-                method == TRACER_DECORATOR_METHOD
-                and self._verdict(func.value, scope) is Verdict.TRACER
-            ):
+            elif method == TRACER_DECORATOR_METHOD and verdict is Verdict.TRACER:
                 yield _finding(call, HH002, usage=override_usage(f"tracer.{method}"))
 
-    def _function_call(self, call: ast.Call, func: ast.Name, scope: Scope) -> Iterator[Finding]:
+    def _function_call(
+        self, call: ast.Call, shape: CallShape, func: ast.Name, scope: Scope
+    ) -> Iterator[Finding]:
+        args = shape.args
         if func.id == "setattr":
-            attribute = _constant_str(call.args[1]) if len(call.args) >= 2 else None
+            attribute = constant_str(args[1]) if len(args) >= 2 else None
             if (
                 attribute in SESSION_ATTRIBUTES
                 and self.evaluator.value_of(func, scope).kind is Kind.UNKNOWN  # the builtin
-                and self._verdict(call.args[0], scope) is Verdict.TRACER
             ):
-                yield _finding(call, HH002, usage=rebind_usage(str(attribute)))
-        elif _overrides_session(call) and self._is_free_decorator(func, scope):
-            name = self.evaluator.value_of(func, scope).qualname.rpartition(".")[2]
-            yield _finding(call, HH002, usage=override_usage(name))
+                yield from self._rebinding(call, args[0], str(attribute), scope)
+        elif keyword_form(shape.keywords, self._holds_session_id(scope)):
+            value = self.evaluator.value_of(func, scope)
+            if _is_free_decorator(value):
+                yield _finding(call, HH002, usage=override_usage(value.qualname.rpartition(".")[2]))
 
-    def _is_free_decorator(self, func: ast.expr, scope: Scope) -> bool:
-        return self.evaluator.value_of(func, scope).qualname in DECORATOR_QUALNAMES
+    def _holds_session_id(self, scope: Scope) -> HoldsSessionId:
+        """``**fields`` with ``fields`` a variable bound to a dict that holds a session id."""
 
-    def _verdict(self, receiver: ast.expr, scope: Scope) -> Verdict:
-        return self.evaluator.value_of(receiver, scope).verdict
+        def holds(value: ast.expr) -> bool:
+            return (
+                isinstance(value, ast.Name)
+                and self.evaluator.value_of(value, scope).kind is Kind.SESSION_FIELDS
+            )
+
+        return holds
+
+
+def _is_free_decorator(value: Value) -> bool:
+    module, _, name = value.qualname.rpartition(".")
+    return is_sdk_decorator(module, name)
 
 
 def _finding(node: ast.expr, rule: Rule, **args: str) -> Finding:
@@ -269,50 +301,3 @@ def _finding(node: ast.expr, rule: Rule, **args: str) -> Finding:
         rule=rule,
         args=tuple(sorted(args.items())),
     )
-
-
-def _constant_str(node: ast.expr) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _unpacked_session_id(value: ast.expr) -> bool:
-    """``**{"session_id": ...}`` or ``**dict(session_id=...)`` with a value other than None."""
-    if isinstance(value, ast.Dict):
-        return any(
-            key is not None and _constant_str(key) == SESSION_ID_PARAMETER and not _is_none(item)
-            for key, item in zip(value.keys, value.values, strict=True)
-        )
-    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
-        return any(k.arg == SESSION_ID_PARAMETER and not _is_none(k.value) for k in value.keywords)
-    return False
-
-
-def _keyword_form(call: ast.Call) -> str | None:
-    for keyword in call.keywords:
-        if keyword.arg == SESSION_ID_PARAMETER and not _is_none(keyword.value):
-            return FORM_KEYWORD
-        if keyword.arg is None and _unpacked_session_id(keyword.value):
-            return FORM_DICT_UNPACK
-    return None
-
-
-def _overrides_session(call: ast.Call) -> bool:
-    return _keyword_form(call) is not None
-
-
-def _is_evident_session_id(node: ast.expr) -> bool:
-    """A first positional argument that can only be an old-style session id, never metadata."""
-    if isinstance(node, ast.JoinedStr) or _constant_str(node) is not None:
-        return True
-    return is_session_id_name(last_name(node))
-
-
-def _session_id_form(call: ast.Call) -> str | None:
-    form = _keyword_form(call)
-    if form is None and call.args and _is_evident_session_id(call.args[0]):
-        form = FORM_POSITIONAL
-    return form

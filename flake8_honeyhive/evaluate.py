@@ -17,10 +17,12 @@ from flake8_honeyhive.scopes import (
     Scope,
     last_name,
 )
+from flake8_honeyhive.session_args import session_fields
 from flake8_honeyhive.typing_names import ANY_TYPES, CAST_FUNCTIONS, TYPING_MODULES, WRAPPERS
 from flake8_honeyhive.values import (
     NONE,
     OTHER,
+    SESSION_FIELDS,
     TRACER_FACTORY,
     UNKNOWN,
     Kind,
@@ -127,7 +129,14 @@ class Evaluator:
             callee = self.value_of(expr.func, scope, positional=positional)
             if callee.kind is Kind.IMPORTED and callee.qualname in CAST_FUNCTIONS and expr.args:
                 return self.annotation_value(expr.args[0], scope, positional=positional)
+            if callee.kind is Kind.UNKNOWN and isinstance(expr.func, ast.Name):  # a builtin
+                if expr.func.id == "super":
+                    return self._super(expr, scope, positional=positional)
+                if expr.func.id == "dict":
+                    return SESSION_FIELDS if session_fields(expr) else OTHER
             return self.call_result(callee, expr.func)
+        if isinstance(expr, ast.Dict):
+            return SESSION_FIELDS if session_fields(expr) else OTHER
         if isinstance(expr, ast.Await):
             return self._awaited(expr.value, scope, positional=positional)
         if isinstance(expr, ast.NamedExpr):
@@ -183,6 +192,19 @@ class Evaluator:
             if callee.kind is Kind.FUNCTION and callee.function is not None:
                 return self.returns(callee.function)
         return UNKNOWN
+
+    def _super(self, call: ast.Call, scope: Scope, *, positional: bool) -> Value:
+        """``super()`` in a method, or ``super(Class, obj)``: the class's bases, which hold a
+        tracer exactly when the class is a tracer (its ``self`` is then one too)."""
+        if call.args:
+            owner = self.value_of(call.args[0], scope, positional=positional).class_info
+        else:
+            owner = _method_class(scope)
+        if owner is None:
+            return UNKNOWN
+        if self._is_tracer_class(owner):
+            return Value(Kind.TRACER)
+        return Value(Kind.INSTANCE, class_info=self._local_base(owner))
 
     def with_value(self, context_expr: ast.expr, scope: Scope) -> Value:
         """``with <expr> as name``: a tracer's ``__enter__`` returns the tracer itself."""
@@ -336,6 +358,19 @@ class Evaluator:
         if value.kind is Kind.UNKNOWN and isinstance(head, ast.Name):
             return head.id  # unresolved, as under `from typing import *`
         return ""
+
+
+def _method_class(scope: Scope) -> ClassInfo | None:
+    """The class whose method ``scope`` is (where zero-argument ``super()`` works)."""
+    parent = scope.parent
+    if (
+        isinstance(scope.node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and parent is not None
+        and isinstance(parent.node, ast.ClassDef)
+        and parent.parent is not None
+    ):
+        return scope.module.class_info(parent.node, parent.parent)
+    return None
 
 
 def _made_before(bindings: list[Binding], pos: Position) -> int:

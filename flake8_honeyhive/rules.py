@@ -131,9 +131,12 @@ HH001: Final = Rule(
     docs=RuleDocs(
         what_it_does=(
             "Finds calls of the tracer's instance method `enrich_session` that pass a session id: "
-            'the `session_id=` keyword, a dict unpacked as `**{"session_id": ...}`, or a first '
-            "positional argument that is evidently a session id (a string, an f-string, or a name "
-            "such as `session_id`, `sid`, `SESSION_ID` or `user_session_id`). It never reports the "
+            'the `session_id=` keyword, a dict unpacked as `**{"session_id": ...}` (written in the '
+            "call or kept in a variable), or a first positional argument that is evidently a "
+            "session id (a string, an f-string, or a name such as `session_id`, `sid`, "
+            "`SESSION_ID` or `user_session_id`). Calls made through `functools.partial`, "
+            '`getattr(tracer, "enrich_session")` or the class '
+            "(`HoneyHiveTracer.enrich_session(tracer, ...)`) count too. It never reports the "
             "free function `honeyhive.enrich_session(session_id, ...)`, whose purpose is to "
             "enrich a session by id."
         ),
@@ -206,10 +209,11 @@ HH002: Final = Rule(
         what_it_does=(
             "Finds code that makes one tracer serve several sessions: a `session_id=` override in "
             "`trace`, `atrace`, `trace_class` or a tracer's own `trace` (as a decorator or a plain "
-            "call), assigning `session_id` or `_session_id` on a tracer (including augmented, "
-            "annotated and tuple assignments and `setattr`), and calls of the legacy "
-            "session-switching methods `create_session`, `acreate_session`, `with_session` and "
-            "`session_start`."
+            "call), assigning `session_id` or `_session_id` on a tracer or on the tracer class "
+            "(including augmented, annotated and tuple assignments and `setattr`), and calls of "
+            "the legacy session-switching methods `create_session`, `acreate_session`, "
+            "`with_session` and `session_start`, also through `functools.partial`, `getattr` or "
+            "the class."
         ),
         why_is_this_bad=(
             "A tracer owns one session for its whole life, and its spans, enrichments and session "
@@ -360,9 +364,10 @@ def override_usage(callee: str) -> str:
     return f"`{callee}(session_id=...)`"
 
 
-def rebind_usage(attribute: str) -> str:
-    """Assigning ``tracer.session_id`` or ``tracer._session_id``."""
-    return f"assigning `tracer.{attribute}`"
+def rebind_usage(attribute: str, owner: str = "tracer") -> str:
+    """Assigning ``tracer.session_id`` or ``tracer._session_id``; on the class itself, ``owner``
+    is ``HoneyHiveTracer`` (it then replaces every tracer's session id)."""
+    return f"assigning `{owner}.{attribute}`"
 
 
 def legacy_method_usage(method: str) -> str:
@@ -410,6 +415,26 @@ DECORATOR_QUALNAMES: Final = frozenset(
     f"{module}.{name}" for module in (*PUBLIC_MODULES, DECORATORS_MODULE) for name in DECORATORS
 )
 TRACER_DECORATOR_METHOD: Final = "trace"
+
+
+# Any version of the SDK, installed or checked out, defines its tracer class and decorators at the
+# top level of `honeyhive` or of a module under `honeyhive.tracer` (1.7:
+# `honeyhive.tracer.core.tracer` and `honeyhive.tracer.instrumentation.decorators`; 0.2:
+# `honeyhive.tracer` and `honeyhive.tracer.custom`). The linters recognise them by that, not by
+# this version's qualified names alone.
+def _sdk_module(module: str) -> bool:
+    return module in PUBLIC_MODULES or module.startswith("honeyhive.tracer.")
+
+
+def is_sdk_tracer_class(module: str, name: str) -> bool:
+    """Whether the class ``name`` defined in ``module`` is HoneyHive's tracer, in any version."""
+    return name == TRACER_CLASS and _sdk_module(module)
+
+
+def is_sdk_decorator(module: str, name: str) -> bool:
+    """Whether the function ``name`` defined in ``module`` is one of the SDK's free decorators."""
+    return name in DECORATORS and _sdk_module(module)
+
 
 # The tracer method HH001 is about, and the free function of the same name that is always fine.
 ENRICH_SESSION: Final = "enrich_session"

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
 from flake8_honeyhive.lines import spans_a_line
+from flake8_honeyhive.optional_imports import fallback_handlers
 from flake8_honeyhive.values import OTHER, UNKNOWN, Kind, Value, imported
 
 if TYPE_CHECKING:
@@ -429,13 +430,7 @@ class _Binder:
                             self._target(target, fixed(UNKNOWN), pos)
                 self._statements(stmt.body)
             elif isinstance(stmt, ast.Try | ast.TryStar):
-                self._statements(stmt.body)
-                for handler in stmt.handlers:
-                    if handler.name:
-                        self._bind(handler.name, (handler.lineno, handler.col_offset), fixed(OTHER))
-                    self._statements(handler.body)
-                self._statements(stmt.orelse)
-                self._statements(stmt.finalbody)
+                self._try(stmt)
             elif isinstance(stmt, ast.Match):
                 self._walrus(stmt.subject)
                 for case in stmt.cases:
@@ -455,6 +450,40 @@ class _Binder:
                 self._walrus(stmt.value)
             elif isinstance(stmt, ast.Assert):
                 self._walrus(stmt.test)
+
+    def _try(self, stmt: ast.Try | ast.TryStar) -> None:
+        fallbacks = fallback_handlers(stmt) if isinstance(stmt, ast.Try) else []
+        if fallbacks:
+            before = {name: len(bindings) for name, bindings in self.table.items()}
+            self._statements(stmt.body)
+            tried = {name for name, made in self.table.items() if len(made) > before.get(name, 0)}
+        else:
+            self._statements(stmt.body)
+            tried = set()
+        for handler in stmt.handlers:
+            if handler in fallbacks:
+                self._fallback(handler, tried)
+            else:
+                self._handler(handler)
+        self._statements(stmt.orelse)
+        self._statements(stmt.finalbody)
+
+    def _handler(self, handler: ast.ExceptHandler) -> None:
+        if handler.name:
+            self._bind(handler.name, (handler.lineno, handler.col_offset), fixed(OTHER))
+        self._statements(handler.body)
+
+    def _fallback(self, handler: ast.ExceptHandler, tried: set[str]) -> None:
+        """An optional-import fallback: its stand-ins for the names the ``try`` binds exist only
+        when honeyhive is absent, so they are not bindings here (see optional_imports)."""
+        table, self.table = self.table, {}
+        try:
+            self._handler(handler)
+        finally:
+            fallback, self.table = self.table, table
+        for name, bindings in fallback.items():
+            if name not in tried:
+                table.setdefault(name, []).extend(bindings)
 
     def _import_from(self, stmt: ast.ImportFrom) -> None:
         module = "." * stmt.level + (stmt.module or "")

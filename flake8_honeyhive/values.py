@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from flake8_honeyhive.rules import PUBLIC_MODULES, TRACER_CLASS_QUALNAMES
+from flake8_honeyhive.rules import PUBLIC_MODULES, is_sdk_tracer_class
+from flake8_honeyhive.rules import TRACER_CLASS as _TRACER_CLASS_NAME
 
 if TYPE_CHECKING:
     from flake8_honeyhive.scopes import ClassInfo, FunctionInfo
@@ -23,6 +24,7 @@ class Kind(enum.Enum):
     INSTANCE = enum.auto()  # an instance of a class defined in the module (`self` included)
     OBJECT = enum.auto()  # an instance of another known type (from an annotation)
     NONE = enum.auto()
+    SESSION_FIELDS = enum.auto()  # a dict with a `session_id` that is not None, to unpack as `**`
     OTHER = enum.auto()  # known not to be a tracer: literals, mocks, bound methods...
     UNKNOWN = enum.auto()
 
@@ -50,7 +52,7 @@ class Value:
             return Verdict.UNKNOWN
         # An object imported from another project module may well be a tracer; anything the SDK
         # itself exports under that name (a module, a function) is not.
-        if self.kind is Kind.IMPORTED and not _is_honeyhive(self.qualname):
+        if self.kind is Kind.IMPORTED and not is_honeyhive(self.qualname):
             return Verdict.UNKNOWN
         return Verdict.NOT_TRACER
 
@@ -59,18 +61,23 @@ TRACER: Final = Value(Kind.TRACER)
 TRACER_CLASS: Final = Value(Kind.TRACER_CLASS)
 TRACER_FACTORY: Final = Value(Kind.TRACER_FACTORY)
 NONE: Final = Value(Kind.NONE)
+SESSION_FIELDS: Final = Value(Kind.SESSION_FIELDS)
 OTHER: Final = Value(Kind.OTHER)
 UNKNOWN: Final = Value(Kind.UNKNOWN)
+_TRACER_SUFFIX: Final = f".{_TRACER_CLASS_NAME}"
 
 
-def _is_honeyhive(qualname: str) -> bool:
+def is_honeyhive(qualname: str) -> bool:
+    """Whether ``qualname`` is honeyhive or anything in it."""
     return qualname == "honeyhive" or qualname.startswith("honeyhive.")
 
 
 def imported(qualname: str, *, is_module: bool = False) -> Value:
     """The value of a name bound by an import of ``qualname``."""
-    if qualname in TRACER_CLASS_QUALNAMES:
-        return TRACER_CLASS
+    if qualname.endswith(_TRACER_SUFFIX):  # most imports are something else: skip the split
+        module, _, name = qualname.rpartition(".")
+        if is_sdk_tracer_class(module, name):
+            return TRACER_CLASS
     if is_module or qualname in PUBLIC_MODULES:
         return Value(Kind.MODULE, qualname)
     return Value(Kind.IMPORTED, qualname)

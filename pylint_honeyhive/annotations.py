@@ -25,13 +25,15 @@ MAX_DEPTH: Final = 8
 MAX_CHAIN: Final = 3
 
 ClassAnswer = Callable[[nodes.ClassDef], Answer]
+ValueAnswer = Callable[[Any], Answer]
 
 
 class DeclaredTypes:
     """Answers "is it declared as a tracer?" for receivers whose value inference was silent."""
 
-    def __init__(self, class_answer: ClassAnswer) -> None:
+    def __init__(self, class_answer: ClassAnswer, value_answer: ValueAnswer) -> None:
         self._class_answer = class_answer
+        self._value_answer = value_answer  # the whole question, for a member's assigned value
 
     def is_tracer(self, expr: Any) -> Answer:
         try:
@@ -52,13 +54,13 @@ class DeclaredTypes:
                     # `tracer = await make_tracer()`: what the value is declared to be.
                     yield from self._declarations(assignment.parent.value, chain + 1)
         elif isinstance(expr, nodes.Attribute):
-            for owner in inferred(expr.expr) or ():
-                klass = _class_of(owner)
+            owners = inferred(expr.expr) or []
+            # An object inference cannot see, declared as an instance of a class
+            # (`def handle(svc: ChatService)`): that class's members say what it holds.
+            classes = [_class_of(owner) for owner in owners] or self._declared_classes(expr.expr)
+            for klass in classes:
                 if klass is not None:
-                    for assignment in _members(klass, expr.attrname):
-                        annotation = _declared_annotation(assignment)
-                        if annotation is not None:
-                            yield self.annotation(annotation)
+                    yield from self._member(klass, expr.attrname)
         elif isinstance(expr, nodes.Call):
             if expr.args and _is_cast(expr.func):
                 yield self.annotation(expr.args[0])
@@ -66,6 +68,39 @@ class DeclaredTypes:
                 yield from self._returns(expr.func, awaited=False)
         elif isinstance(expr, nodes.Await) and isinstance(expr.value, nodes.Call):
             yield from self._returns(expr.value.func, awaited=True)
+
+    def _member(self, klass: nodes.ClassDef, attribute: str) -> Iterator[Answer]:
+        """What the class declares or assigns as ``attribute``: ``tracer: HoneyHiveTracer`` in its
+        body, or ``self.tracer = HoneyHiveTracer.init(...)`` (or ``= tracer``) in a method."""
+        for assignment in _members(klass, attribute):
+            annotation = _declared_annotation(assignment)
+            if annotation is not None:
+                yield self.annotation(annotation)
+            elif _is_plain_assignment(assignment):
+                yield self._value_answer(assignment.parent.value)
+
+    def _declared_classes(self, expr: Any) -> list[nodes.ClassDef | None]:
+        """The classes a name or attribute is declared as an instance of."""
+        if isinstance(expr, nodes.Name):
+            _scope, assignments = expr.lookup(expr.name)
+            annotations = [_declared_annotation(assignment) for assignment in assignments]
+        elif isinstance(expr, nodes.Attribute):
+            owners = [_class_of(owner) for owner in inferred(expr.expr) or ()]
+            annotations = [
+                _declared_annotation(assignment)
+                for klass in owners
+                if klass is not None
+                for assignment in _members(klass, expr.attrname)
+            ]
+        else:
+            return []
+        return [
+            declared
+            for annotation in annotations
+            if annotation is not None
+            for declared in self._types(annotation)
+            if isinstance(declared, nodes.ClassDef)
+        ]
 
     def _returns(self, func: Any, *, awaited: bool) -> Iterator[Answer]:
         for callee in inferred(func) or ():
@@ -76,42 +111,48 @@ class DeclaredTypes:
             if isinstance(function, nodes.AsyncFunctionDef) is awaited:
                 yield self.annotation(function.returns)
 
-    def annotation(self, annotation: Any, depth: int = 0) -> Answer:
+    def annotation(self, annotation: Any) -> Answer:
         """Whether an object declared with ``annotation`` is a tracer."""
-        if depth > MAX_DEPTH:
-            return Answer.UNKNOWN
-        if isinstance(annotation, nodes.BinOp) and annotation.op == "|":
-            return join(
-                [
-                    self.annotation(annotation.left, depth + 1),
-                    self.annotation(annotation.right, depth + 1),
-                ]
-            )
-        if isinstance(annotation, nodes.Subscript):
-            return self._generic(annotation, depth)
-        if isinstance(annotation, nodes.Const):
-            # None in a union adds nothing; string annotations are left to the syntactic engine.
-            return Answer.UNKNOWN
-        return join(self._type(value) for value in inferred(annotation) or ())
+        return join(
+            self._class_answer(declared) if isinstance(declared, nodes.ClassDef) else declared
+            for declared in self._types(annotation)
+        )
 
-    def _generic(self, annotation: nodes.Subscript, depth: int) -> Answer:
+    def _types(self, annotation: Any, depth: int = 0) -> Iterator[nodes.ClassDef | Answer]:
+        """The classes ``annotation`` declares, through unions and qualifiers; an Answer where
+        it declares no class: NO for a container or another generic, UNKNOWN for the rest."""
+        if depth > MAX_DEPTH:
+            yield Answer.UNKNOWN
+        elif isinstance(annotation, nodes.BinOp) and annotation.op == "|":
+            yield from self._types(annotation.left, depth + 1)
+            yield from self._types(annotation.right, depth + 1)
+        elif isinstance(annotation, nodes.Subscript):
+            yield from self._generic(annotation, depth)
+        elif isinstance(annotation, nodes.Const):
+            # None in a union adds nothing; string annotations are left to the syntactic engine.
+            yield Answer.UNKNOWN
+        else:
+            for value in inferred(annotation) or ():
+                if isinstance(value, nodes.ClassDef) and value.qname() not in ANY_TYPES:
+                    yield value
+                else:
+                    yield Answer.UNKNOWN  # Any, a TypeVar, an alias astroid cannot read...
+
+    def _generic(
+        self, annotation: nodes.Subscript, depth: int
+    ) -> Iterator[nodes.ClassDef | Answer]:
         heads = {_typing_name(value) for value in inferred(annotation.value) or ()}
         index = annotation.slice
         arguments = list(index.elts) if isinstance(index, nodes.Tuple) else [index]
         if heads in ({"Optional"}, {"Union"}):
-            return join(self.annotation(argument, depth + 1) for argument in arguments)
-        if len(heads) == 1 and heads <= WRAPPERS:
-            return self.annotation(arguments[0], depth + 1)
-        if not heads:
-            return Answer.UNKNOWN
-        return Answer.NO  # a container or another generic: not a tracer itself
-
-    def _type(self, value: Any) -> Answer:
-        if isinstance(value, nodes.ClassDef):
-            if value.qname() in ANY_TYPES:
-                return Answer.UNKNOWN
-            return self._class_answer(value)
-        return Answer.UNKNOWN  # a TypeVar, an alias astroid cannot read...
+            for argument in arguments:
+                yield from self._types(argument, depth + 1)
+        elif len(heads) == 1 and heads <= WRAPPERS:
+            yield from self._types(arguments[0], depth + 1)
+        elif not heads:
+            yield Answer.UNKNOWN
+        else:
+            yield Answer.NO  # a container or another generic: not a tracer itself
 
 
 def is_annotated_parameter(expr: Any) -> bool:

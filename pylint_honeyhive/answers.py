@@ -8,6 +8,8 @@ from typing import Any, Final
 
 from astroid import nodes, util
 
+from pylint_honeyhive.stand_ins import is_stand_in
+
 __all__ = ["Answer", "inferred", "join"]
 
 # An expression with more possible values than this is too vague to judge: leave it to syntax.
@@ -33,15 +35,18 @@ def join(answers: Iterable[Answer]) -> Answer:
 
 def inferred(node: Any) -> list[Any] | None:
     """The values astroid infers for ``node``, without Uninferable and None (which say nothing
-    about a receiver: ``None.session_id = x`` is no program). None when inference fails or has
-    too many answers to mean anything."""
+    about a receiver: ``None.session_id = x`` is no program) and without an optional-import
+    fallback's stand-ins (which exist only without honeyhive, see stand_ins). None when inference
+    fails or has too many answers to mean anything."""
     if isinstance(node, nodes.NamedExpr):
         node = node.value  # astroid cannot infer `(tracer := make())` itself: it is its value
     values: list[Any] = []
     try:
         for value in node.infer():
-            if isinstance(value, util.UninferableBase) or (
-                isinstance(value, nodes.Const) and value.value is None
+            if (
+                isinstance(value, util.UninferableBase)
+                or (isinstance(value, nodes.Const) and value.value is None)
+                or is_stand_in(value)
             ):
                 continue
             values.append(value)

@@ -1,11 +1,13 @@
 """The purely syntactic half of the rules, on astroid nodes: cheap tests that pick candidates.
 
-These mirror the syntactic engine's tests (``flake8_honeyhive.detect``) exactly, so that the two
-front ends agree on what counts as passing a session id; only "is it a tracer?" differs.
+These mirror the syntactic engine's tests (``flake8_honeyhive.session_args``) exactly, so that the
+two front ends agree on what counts as passing a session id; only "is it a tracer?" differs, and
+whether a dict kept in a variable holds a session id (inference follows it further).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from astroid import nodes
@@ -18,7 +20,14 @@ from flake8_honeyhive.rules import (
     is_session_id_name,
 )
 
-__all__ = ["constant_str", "override_form", "session_id_form"]
+__all__ = [
+    "constant_str",
+    "may_pass_session_id",
+    "override_form",
+    "session_fields",
+    "session_id_form",
+    "unpacked_variables",
+]
 
 
 def constant_str(node: Any) -> str | None:
@@ -31,8 +40,8 @@ def _is_none(node: Any) -> bool:
     return isinstance(node, nodes.Const) and node.value is None
 
 
-def _unpacked_session_id(value: Any) -> bool:
-    """``**{"session_id": ...}`` or ``**dict(session_id=...)`` with a value other than None."""
+def session_fields(value: Any) -> bool:
+    """``{"session_id": ...}`` or ``dict(session_id=...)`` with a value other than None."""
     if isinstance(value, nodes.Dict):
         return any(
             constant_str(key) == SESSION_ID_PARAMETER and not _is_none(item)
@@ -50,14 +59,20 @@ def _unpacked_session_id(value: Any) -> bool:
     return False
 
 
-def override_form(call: nodes.Call) -> str | None:
-    """How ``call`` passes a session id by keyword, if it does: ``session_id=`` or ``**{...}``."""
-    for keyword in call.keywords or ():
+def override_form(keywords: Sequence[Any]) -> str | None:
+    """How a call passes a session id by keyword, if its syntax shows it: ``session_id=`` or
+    ``**{...}`` (a dict kept in a variable is for inference to follow: unpacked_variables)."""
+    for keyword in keywords:
         if keyword.arg == SESSION_ID_PARAMETER and not _is_none(keyword.value):
             return FORM_KEYWORD
-        if keyword.arg is None and _unpacked_session_id(keyword.value):
+        if keyword.arg is None and session_fields(keyword.value):
             return FORM_DICT_UNPACK
     return None
+
+
+def unpacked_variables(keywords: Sequence[Any]) -> list[nodes.Name]:
+    """The variables a call unpacks as keywords: ``fields`` in ``f(**fields)``."""
+    return [k.value for k in keywords if k.arg is None and isinstance(k.value, nodes.Name)]
 
 
 def _is_evident_session_id(node: Any) -> bool:
@@ -71,9 +86,19 @@ def _is_evident_session_id(node: Any) -> bool:
     return False
 
 
-def session_id_form(call: nodes.Call) -> str | None:
-    """How ``call`` passes a session id to ``enrich_session``: by keyword, or evidently first."""
-    form = override_form(call)
-    if form is None and call.args and _is_evident_session_id(call.args[0]):
+def session_id_form(args: Sequence[Any], keywords: Sequence[Any]) -> str | None:
+    """How a call passes a session id to ``enrich_session``: by keyword, or evidently first."""
+    form = override_form(keywords)
+    if form is None and args and _is_evident_session_id(args[0]):
         form = FORM_POSITIONAL
     return form
+
+
+def may_pass_session_id(args: Sequence[Any], keywords: Sequence[Any]) -> bool:
+    """A cheap superset of the calls of ``enrich_session`` that pass a session id: by keyword,
+    through a variable, or evidently first (second, through the class: the tracer comes first)."""
+    return (
+        override_form(keywords) is not None
+        or bool(unpacked_variables(keywords))
+        or any(_is_evident_session_id(arg) for arg in args[:2])
+    )

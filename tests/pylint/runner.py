@@ -1,7 +1,10 @@
-"""Run pylint with the plugin in-process, and its findings in the syntactic engine's terms."""
+"""Run pylint with the plugin (in-process, or as the real command), and its findings in the
+syntactic engine's terms."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +55,18 @@ def pylint_run(paths: list[Path]) -> dict[Path, list[tuple[Reported, str]]]:
         )
         found[Path(message.abspath).resolve()].append((reported, message.confidence.name))
     return {path: sorted(findings) for path, findings in found.items()}
+
+
+def pylint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real ``pylint`` command, in its own process, run from ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "pylint", "--persistent=n", "--score=n", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 def flake8_engine(path: Path) -> list[Reported]:

@@ -14,6 +14,7 @@ import pytest
 
 from flake8_honeyhive.rules import HH001, HH002, PYLINT_RULES
 from tests.expectations import EXAMPLES, example_modules, expected_findings
+from tests.pylint.runner import pylint
 
 TEMPLATE: Final = "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}:{msg}"
 _CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
@@ -44,17 +45,6 @@ PLUGIN_ONLY: Final = (
     "--disable=all",
     f"--enable={HH001.pylint_id},{HH002.pylint_id}",
 )
-
-
-def pylint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pylint", "--persistent=n", "--score=n", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 def reported(output: str) -> Counter[tuple[int, str]]:

@@ -231,3 +231,64 @@ def test_setattr_is_the_builtin_unless_shadowed() -> None:
     assert inference.is_builtin(astroid.extract_node("setattr #@"), "builtins.setattr") is YES
     shadowed = "def setattr(*args): ...\nsetattr #@"
     assert inference.is_builtin(astroid.extract_node(shadowed), "builtins.setattr") is NO
+
+
+# astroid infers nothing from a comprehension; its elements are what its expression is.
+COMPREHENSIONS = {
+    "iterated": (YES, "for t in ts:\n    t #@"),
+    "indexed": (YES, "ts[0] #@"),
+    "unpacked": (YES, "first, *rest = ts\nfirst #@"),
+    "in another comprehension": (YES, "[t for t in ts][0] #@"),
+    "a dict comprehension, indexed": (YES, "by = {p: HoneyHiveTracer() for p in ps}\nby['a'] #@"),
+    "the starred rest, a list": (UNKNOWN, "first, *rest = ts\nrest #@"),
+    "a slice, a list": (UNKNOWN, "ts[1:] #@"),
+    "a comprehension of strings": (NO, "names = [p.upper() for p in ps]\nnames[0] #@"),
+}
+
+
+@pytest.mark.parametrize(("expected", "code"), COMPREHENSIONS.values(), ids=COMPREHENSIONS.keys())
+def test_elements_of_comprehensions(expected: Answer, code: str) -> None:
+    prelude = (
+        "from honeyhive import HoneyHiveTracer\n"
+        "ps = ['a', 'b']\n"
+        "ts = [HoneyHiveTracer.init(project=p) for p in ps]\n"
+    )
+    assert tracer_answer(prelude + code) is expected
+
+
+# An object inference cannot see, declared as an instance of a class: what the class holds.
+HOLDERS = {
+    "made in __init__": (YES, "self.tracer = HoneyHiveTracer.init()"),
+    "given to __init__": (YES, "self.tracer = tracer"),
+    "declared in the body": (YES, "pass\n    tracer: HoneyHiveTracer"),
+    "something else": (NO, "self.tracer = 'not a tracer'"),
+    "set from outside": (UNKNOWN, "pass"),
+}
+
+
+@pytest.mark.parametrize(("expected", "member"), HOLDERS.values(), ids=HOLDERS.keys())
+def test_attributes_of_declared_instances(expected: Answer, member: str) -> None:
+    code = (
+        "from honeyhive import HoneyHiveTracer\n"
+        "class Service:\n"
+        "    def __init__(self, tracer: HoneyHiveTracer):\n"
+        f"        {member}\n"
+        "def handle(service: Service):\n"
+        "    service.tracer #@"
+    )
+    assert tracer_answer(code) is expected
+
+
+def test_a_copy_of_the_sdk_is_recognised_by_where_it_defines_the_tracer() -> None:
+    """A checkout of 1.7 defines the class in `honeyhive.tracer.core.tracer`; a module of one's
+    own that defines a class of that name does not define the SDK's."""
+    source = "class HoneyHiveTracer:\n    def create_session(self): ...\n"
+    inference = TracerInference()
+    for module_name, expected in (
+        ("honeyhive.tracer.core.tracer", YES),
+        ("honeyhive", YES),
+        ("myapp.honeyhive.tracer", NO),
+        ("honeyhive.api.client", NO),
+    ):
+        klass = astroid.parse(source, module_name=module_name).body[0]
+        assert inference.is_tracer_class(klass) is expected, module_name

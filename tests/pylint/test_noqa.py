@@ -13,7 +13,8 @@ from typing import Final
 
 from flake8_honeyhive.rules import HH001, HH002
 from tests.cli.helpers import lint
-from tests.pylint.test_e2e import PLUGIN_ONLY, TEMPLATE, pylint, reported
+from tests.pylint.runner import pylint
+from tests.pylint.test_e2e import PLUGIN_ONLY, TEMPLATE, reported
 
 SOURCE: Final = f'''\
 """Findings with noqa comments."""
