@@ -29,6 +29,7 @@ from flake8_honeyhive.cli.streams import (
     FileOutput,
     OutputError,
     error,
+    info,
     use_color,
     warn,
 )
@@ -127,9 +128,17 @@ def _run(arguments: CheckArguments, resolver: Resolver, cwd: str, out: Writer) -
         cache=cache,
         ignore_noqa=arguments.ignore_noqa,
         fix=fix,
+        roots_for=resolver.src_for,
     )
     if cache is not None and (failure := cache.save()) and not arguments.quiet:
         warn(failure)
+    if arguments.verbose:
+        checked = len(result.outcomes) - result.from_cache
+        info(
+            f"{checked} file{'s' if checked != 1 else ''} checked, {result.from_cache} from the "
+            f"cache; {result.summarised} module{'s' if result.summarised != 1 else ''} summarised "
+            "for their importers"
+        )
     stdin_path = None
     if read_stdin:
         stdin_path = _check_stdin(arguments, resolver, result, fix)

@@ -1,0 +1,115 @@
+"""Module names of the checked files, and which of them each file imports.
+
+As ruff names modules: a file's module name is its path relative to the deepest source root that
+holds it (`src = [".", "src"]` by default, relative to the project root), `app/api/__init__.py`
+being `app.api`. A file under no root is named by its package directories (those with an
+`__init__.py`) instead. Imports are read from the text with a regular expression that errs on
+the side of finding too many (a name after `from app import` may be a submodule, so both count):
+one more module summarised costs a little time, one missed would cost a finding.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final
+
+from flake8_honeyhive.scopes import relative_module
+
+__all__ = ["DEFAULT_SRC", "ModuleIndex", "imported_names", "module_name"]
+
+DEFAULT_SRC: Final = (".", "src")
+_SUFFIXES: Final = (".pyi", ".py")
+_IMPORT: Final = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\r\n#;]*)"
+    rb"|import[ \t]+([^\r\n#;]*))",
+    re.MULTILINE,
+)
+_NAME: Final = re.compile(rb"[A-Za-z_][\w.]*")
+
+
+def module_name(path: str, roots: Sequence[str]) -> tuple[str, str] | None:
+    """The module name of ``path`` and the package its relative imports start from."""
+    stem = path
+    for suffix in _SUFFIXES:
+        if path.endswith(suffix):
+            stem = path[: -len(suffix)]
+            break
+    else:
+        return None
+    parts: list[str] | None = None
+    for root in sorted(roots, key=len, reverse=True):
+        relative = os.path.relpath(stem, root)
+        if not relative.startswith(os.pardir) and not os.path.isabs(relative):
+            parts = relative.split(os.sep)
+            break
+    if parts is None:
+        parts = _package_parts(stem)
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    if parts[-1] == "__init__":
+        parts.pop()
+        if not parts:
+            return None
+        return ".".join(parts), ".".join(parts)
+    return ".".join(parts), ".".join(parts[:-1])
+
+
+def _package_parts(stem: str) -> list[str]:
+    parts = [os.path.basename(stem)]
+    directory = os.path.dirname(stem)
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        parts.insert(0, os.path.basename(directory))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return parts
+
+
+def imported_names(source: bytes, package: str) -> set[str]:
+    """Absolute names the module may import: modules, and names that may be submodules."""
+    names: set[str] = set()
+    if b"import" not in source:
+        return names
+    for dots, module, listed, plain in _IMPORT.findall(source):
+        if plain:
+            for item in plain.split(b","):
+                found = _NAME.match(item.strip())
+                if found:
+                    names.add(found.group().decode("ascii", "replace"))
+            continue
+        base: str | None = module.decode("ascii", "replace")
+        if dots:
+            base = relative_module(package, len(dots), base or None)
+        if base is None:
+            continue
+        if base:
+            names.add(base)
+        for found in _NAME.finditer(listed.replace(b" as ", b" , ")):
+            name = found.group().decode("ascii", "replace")
+            if name not in ("as", "import"):
+                names.add(f"{base}.{name}" if base else name)
+    return names
+
+
+class ModuleIndex:
+    """The checked files by module name."""
+
+    def __init__(self, paths: Iterable[str], roots_for: Callable[[str], Sequence[str]]) -> None:
+        self.paths: dict[str, str] = {}  # module name -> path
+        self.names: dict[str, tuple[str, str]] = {}  # path -> (module name, package)
+        for path in paths:
+            named = module_name(os.path.abspath(path), roots_for(path))
+            if named is not None and named[0] not in self.paths:
+                self.paths[named[0]] = path
+                self.names[path] = named
+
+    def module_of(self, qualname: str) -> str | None:
+        """The checked module ``qualname`` is in (or is), if any: the longest that matches."""
+        while qualname:
+            if qualname in self.paths:
+                return qualname
+            qualname = qualname.rpartition(".")[0]
+        return None
