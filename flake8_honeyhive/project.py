@@ -27,7 +27,7 @@ from flake8_honeyhive.values import (
     is_honeyhive,
 )
 
-__all__ = ["MAX_DEPTH", "Export", "Project", "Summary"]
+__all__ = ["MAX_DEPTH", "Export", "Project", "Summaries", "Summary"]
 
 # Plain data, for the cache (marshal) and for worker processes (pickle):
 #   ("tracer",) ("tracer_class",) ("factory",) ("other",) ("none",)
@@ -39,6 +39,7 @@ __all__ = ["MAX_DEPTH", "Export", "Project", "Summary"]
 #   ("class", ((attribute, export), ...))  a class that is not a tracer class
 Export = tuple[Any, ...]
 Summary = tuple[tuple[str, Export], ...]  # a module's top-level names and what each holds
+Summaries = tuple[tuple[str, Summary], ...]  # modules by name, as jobs carry them
 
 _REFERENCES: Final = frozenset({"ref", "result", "annotated", "instance"})
 MAX_DEPTH: Final = 16  # references followed for one name: re-export chains are short

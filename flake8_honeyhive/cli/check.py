@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import ConfigError, parse_override
@@ -34,6 +34,9 @@ from flake8_honeyhive.cli.streams import (
     warn,
 )
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Summaries
 
 __all__ = ["STDIN", "run_check"]
 
@@ -220,8 +223,15 @@ def _check_stdin(
         and settings.excludes.excludes(path, settings.project_root)
     )
     enabled = frozenset() if excluded else settings.enabled_for(path)
-    if enabled and needs_checking(source, enabled):
-        check_jobs([FileJob(path, source, enabled, arguments.ignore_noqa, fix)], result, jobs=1)
+    project: Summaries = ()
+    package = ""
+    if filename and enabled:
+        from flake8_honeyhive.cli.crossmodule import project_on_disk  # noqa: PLC0415
+
+        project, package = project_on_disk(path, source, settings.src)
+    if enabled and needs_checking(source, enabled, anywhere=bool(project)):
+        job = FileJob(path, source, enabled, arguments.ignore_noqa, fix, project, package)
+        check_jobs([job], result, jobs=1)
     else:
         result.sources[path] = source  # unchanged, for `--fix` to print back
     return path

@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import marshal
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.cache import Cache, digest
-from flake8_honeyhive.cli.modules import ModuleIndex, imported_names
+from flake8_honeyhive.cli.modules import DiskModules, ModuleIndex, imported_names
 from flake8_honeyhive.prefilter import could_have_findings, mentions_honeyhive
 
 if TYPE_CHECKING:
-    from flake8_honeyhive.project import Export, Summary
+    from flake8_honeyhive.project import Export, Summaries, Summary
 
-__all__ = ["CrossModule", "HeldBack", "ProjectJob"]
+__all__ = ["CrossModule", "HeldBack", "ProjectJob", "project_on_disk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +44,7 @@ class ProjectJob:
     """A held-back file, ready to check: with the summaries it reaches (empty: none needed)."""
 
     held: HeldBack
-    project: tuple[tuple[str, Summary], ...]
+    project: Summaries
     package: str
     key: bytes  # its cache key: its content and those summaries
 
@@ -77,7 +76,7 @@ class CrossModule:
         self.any_honeyhive = self.any_honeyhive or named_honeyhive
         if not could_have_findings(source, anywhere=True):
             return False
-        named = self.index.names.get(path)
+        named = self.index.name_of(path)
         own, package = named if named is not None else ("", "")
         imports = {
             module
@@ -91,7 +90,7 @@ class CrossModule:
 
     def jobs(self) -> Iterator[ProjectJob]:
         for held in self.held:
-            project: tuple[tuple[str, Summary], ...] = ()
+            project: Summaries = ()
             if self.any_honeyhive:
                 reached = self._reach(held.imports)
                 names_honeyhive = mentions_honeyhive(held.source) or any(
@@ -105,8 +104,9 @@ class CrossModule:
                     )
             key = digest(held.source)
             if project:
-                key = hashlib.blake2b(key + marshal.dumps(project), digest_size=16).digest()
-            named = self.index.names.get(held.path)
+                # repr, not marshal: marshal's bytes depend on which strings are shared.
+                key = hashlib.blake2b(key + repr(project).encode(), digest_size=16).digest()
+            named = self.index.name_of(held.path)
             yield ProjectJob(held, project, named[1] if named else "", key)
 
     def _reach(self, imports: frozenset[str]) -> set[str]:
@@ -125,8 +125,14 @@ class CrossModule:
     def _summarise(self, module: str) -> None:
         if module in self.summaries:
             return
-        path = self.index.paths[module]
-        _, package = self.index.names[path]
+        path = self.index.path_of(module)
+        named = self.index.name_of(path) if path is not None else None
+        if path is None or named is None:
+            self.summaries[module] = ()
+            self._names_honeyhive[module] = False
+            self._refers_to[module] = frozenset()
+            return
+        package = named[1]
         summary: Summary = ()
         source = b""
         try:
@@ -177,3 +183,15 @@ def _references(summary: Summary) -> Iterator[str]:
             pending.append(export[1])
         elif tag == "class":
             pending.extend(attribute for _, attribute in export[1])
+
+
+def project_on_disk(
+    path: str, source: bytes, roots: Sequence[str], cache: Cache | None = None
+) -> tuple[Summaries, str]:
+    """For one file checked alone (standard input with `--stdin-filename`, an editor's buffer):
+    the summaries of the modules it imports, read from disk under `roots`, and its package."""
+    cross = CrossModule(DiskModules(roots), cache, any_honeyhive=True)
+    if not cross.hold_back(path, source, frozenset()):
+        return (), ""
+    job = next(cross.jobs())
+    return job.project, job.package

@@ -18,7 +18,7 @@ from flake8_honeyhive.rules import ENGINE_RULES, HH100, SESSION_ATTRIBUTES, rebi
 
 if TYPE_CHECKING:
     from flake8_honeyhive.findings import Finding
-    from flake8_honeyhive.project import Summary
+    from flake8_honeyhive.project import Summaries
 
 __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "lint_source", "needs_checking"]
 
@@ -50,7 +50,7 @@ class FileJob:
     # `--fix`: None (report only), or the fixes to apply: "safe", or "unsafe" (safe ones too).
     fix: str | None = None
     # The summaries of the checked modules it imports (see `crossmodule`), and its package.
-    project: tuple[tuple[str, Summary], ...] = ()
+    project: Summaries = ()
     package: str = ""
 
 

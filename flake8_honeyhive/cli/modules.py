@@ -17,7 +17,7 @@ from typing import Final
 
 from flake8_honeyhive.scopes import relative_module
 
-__all__ = ["DEFAULT_SRC", "ModuleIndex", "imported_names", "module_name"]
+__all__ = ["DEFAULT_SRC", "DiskModules", "ModuleIndex", "imported_names", "module_name"]
 
 DEFAULT_SRC: Final = (".", "src")
 _SUFFIXES: Final = (".pyi", ".py")
@@ -98,18 +98,54 @@ class ModuleIndex:
     """The checked files by module name."""
 
     def __init__(self, paths: Iterable[str], roots_for: Callable[[str], Sequence[str]]) -> None:
-        self.paths: dict[str, str] = {}  # module name -> path
-        self.names: dict[str, tuple[str, str]] = {}  # path -> (module name, package)
+        self._paths: dict[str, str] = {}  # module name -> path
+        self._names: dict[str, tuple[str, str]] = {}  # path -> (module name, package)
         for path in paths:
             named = module_name(os.path.abspath(path), roots_for(path))
-            if named is not None and named[0] not in self.paths:
-                self.paths[named[0]] = path
-                self.names[path] = named
+            if named is not None and named[0] not in self._paths:
+                self._paths[named[0]] = path
+                self._names[path] = named
+
+    def name_of(self, path: str) -> tuple[str, str] | None:
+        """The module name of a checked file, and its package."""
+        return self._names.get(path)
+
+    def path_of(self, module: str) -> str | None:
+        return self._paths.get(module)
 
     def module_of(self, qualname: str) -> str | None:
         """The checked module ``qualname`` is in (or is), if any: the longest that matches."""
         while qualname:
-            if qualname in self.paths:
+            if self.path_of(qualname) is not None:
                 return qualname
             qualname = qualname.rpartition(".")[0]
+        return None
+
+
+class DiskModules(ModuleIndex):
+    """The modules on disk under the source roots, found as they are asked for: for a file
+    checked alone (standard input, an editor's buffer) with the modules it imports."""
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        super().__init__((), lambda _path: roots)
+        self._roots = roots
+        self._found: dict[str, str | None] = {}
+
+    def name_of(self, path: str) -> tuple[str, str] | None:
+        return module_name(os.path.abspath(path), self._roots)
+
+    def path_of(self, module: str) -> str | None:
+        if module not in self._found:
+            self._found[module] = self._find(module)
+        return self._found[module]
+
+    def _find(self, module: str) -> str | None:
+        parts = module.split(".")
+        if not all(part.isidentifier() for part in parts):
+            return None
+        for root in self._roots:
+            base = os.path.join(root, *parts)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return candidate
         return None
