@@ -80,8 +80,8 @@ class CrossModule:
         own, package = named if named is not None else ("", "")
         imports = {
             module
-            for name in imported_names(source, package)
-            if (module := self.index.module_of(name)) is not None and module != own
+            for module in imported_names(source, package)
+            if module != own and self.index.path_of(module) is not None
         }
         if not imports:
             return False

@@ -2,8 +2,8 @@
 
 As ruff names modules: a file's module name is its path relative to the deepest source root that
 holds it (`src = [".", "src"]` by default, relative to the project root), `app/api/__init__.py`
-being `app.api`. A file under no root is named by its package directories (those with an
-`__init__.py`) instead. Imports are read from the text with a regular expression that errs on
+being `app.api`. A file under no root, or whose path from it is not a dotted name, is named by its
+package directories (those with an `__init__.py`) instead. Imports are read from the text with a regular expression that errs on
 the side of finding too many (a name after `from app import` may be a submodule, so both count):
 one more module summarised costs a little time, one missed would cost a finding.
 """
@@ -44,7 +44,8 @@ def module_name(path: str, roots: Sequence[str]) -> tuple[str, str] | None:
         if not relative.startswith(os.pardir) and not os.path.isabs(relative):
             parts = relative.split(os.sep)
             break
-    if parts is None:
+    if parts is None or not all(part.isidentifier() for part in parts):
+        # Under no root, or not importable from it (`my-scripts/`): named by its packages.
         parts = _package_parts(stem)
     if not parts or not all(part.isidentifier() for part in parts):
         return None
@@ -69,7 +70,8 @@ def _package_parts(stem: str) -> list[str]:
 
 
 def imported_names(source: bytes, package: str) -> set[str]:
-    """Absolute names the module may import: modules, and names that may be submodules."""
+    """The absolute names of the modules the source may import: `import a.b` imports `a` and
+    `a.b`, `from a import b` imports `a`, and `a.b` if that is a module."""
     names: set[str] = set()
     if b"import" not in source:
         return names
@@ -78,7 +80,8 @@ def imported_names(source: bytes, package: str) -> set[str]:
             for item in plain.split(b","):
                 found = _NAME.match(item.strip())
                 if found:
-                    names.add(found.group().decode("ascii", "replace"))
+                    parts = found.group().decode("ascii", "replace").split(".")
+                    names.update(".".join(parts[: end + 1]) for end in range(len(parts)))
             continue
         base: str | None = module.decode("ascii", "replace")
         if dots:
