@@ -23,7 +23,7 @@ PLUGIN_ONLY: Final = (
     "--persistent=n",
     "--score=n",
 )
-_CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
+CODE_BY_PYLINT_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
 
 
 @dataclass(frozen=True, order=True)
@@ -44,13 +44,14 @@ def pylint_run(paths: list[Path]) -> dict[Path, list[tuple[Reported, str]]]:
     Run([*PLUGIN_ONLY, *map(str, paths)], reporter=reporter, exit=False)
     found: dict[Path, list[tuple[Reported, str]]] = {path.resolve(): [] for path in paths}
     for message in reporter.messages:
-        assert message.msg_id in _CODE_BY_ID, message  # no crash, no parse error, nothing else
+        # No crash, no parse error, nothing else.
+        assert message.msg_id in CODE_BY_PYLINT_ID, message
         reported = Reported(
             message.line,
             message.column,
             message.end_line or message.line,
             message.end_column or message.column,
-            _CODE_BY_ID[message.msg_id],
+            CODE_BY_PYLINT_ID[message.msg_id],
             message.msg,
         )
         found[Path(message.abspath).resolve()].append((reported, message.confidence.name))

@@ -12,14 +12,13 @@ from typing import Final
 
 import pytest
 
-from flake8_honeyhive.rules import HH001, HH002, PYLINT_RULES
+from flake8_honeyhive.rules import HH001, HH002
 from tests.expectations import EXAMPLES, example_modules, expected_findings
-from tests.pylint.runner import pylint
+from tests.pylint.runner import CODE_BY_PYLINT_ID, pylint
 
 TEMPLATE: Final = "--msg-template={path}:{line}:{column}:{msg_id}:{symbol}:{msg}"
-_CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
 OURS: Final = re.compile(
-    rf"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+):(?P<id>{'|'.join(_CODE_BY_ID)}):"
+    rf"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+):(?P<id>{'|'.join(CODE_BY_PYLINT_ID)}):"
 )
 
 APP: Final = f'''\
@@ -53,7 +52,7 @@ def reported(output: str) -> Counter[tuple[int, str]]:
     for line in output.splitlines():
         match = OURS.match(line)
         if match:
-            found[int(match["line"]), _CODE_BY_ID[match["id"]]] += 1
+            found[int(match["line"]), CODE_BY_PYLINT_ID[match["id"]]] += 1
     return found
 
 
@@ -143,7 +142,7 @@ def test_load_plugins_from_pyproject_on_the_examples(tmp_path: Path) -> None:
     for line in result.stdout.splitlines():
         match = OURS.match(line)
         if match:
-            found[Path(match["path"]).name, int(match["line"]), _CODE_BY_ID[match["id"]]] += 1
+            found[Path(match["path"]).name, int(match["line"]), CODE_BY_PYLINT_ID[match["id"]]] += 1
     expected = Counter(
         {
             (path.name, line, code): count

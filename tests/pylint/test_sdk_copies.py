@@ -14,15 +14,13 @@ from typing import Final
 
 import pytest
 
-from flake8_honeyhive.rules import PYLINT_RULES
-from tests.pylint.runner import PLUGIN_ONLY, Reported, flake8_engine, pylint
+from tests.pylint.runner import CODE_BY_PYLINT_ID, PLUGIN_ONLY, Reported, flake8_engine, pylint
 
 # {path}, then the fields of runner.Reported, then the confidence; the message comes last since
 # it holds colons of its own.
 TEMPLATE: Final = (
     "--msg-template={path}|{line}|{column}|{end_line}|{end_column}|{msg_id}|{confidence}|{msg}"
 )
-_CODE_BY_ID: Final = {pylint_id: rule.code for pylint_id, rule in PYLINT_RULES.items()}
 
 TRACER_CLASS: Final = '''\
 class HoneyHiveTracer(HoneyHiveTracerBase):
@@ -143,7 +141,7 @@ def pylint_subprocess(paths: list[Path], cwd: Path) -> dict[Path, list[tuple[Rep
             continue  # pylint's "Module ..." header
         path, row, col, end_row, end_col, msg_id, confidence, message = line.split("|", 7)
         reported = Reported(
-            int(row), int(col), int(end_row), int(end_col), _CODE_BY_ID[msg_id], message
+            int(row), int(col), int(end_row), int(end_col), CODE_BY_PYLINT_ID[msg_id], message
         )
         # pylint prints the confidence as its repr: Confidence(name='INFERENCE', ...)
         name = confidence.split("'")[1]
