@@ -3,13 +3,15 @@
 As ruff names modules: a file's module name is its path relative to the deepest source root that
 holds it (`src = [".", "src"]` by default, relative to the project root), `app/api/__init__.py`
 being `app.api`. A file under no root, or whose path from it is not a dotted name, is named by its
-package directories (those with an `__init__.py`) instead. Imports are read from the text with a regular expression that errs on
-the side of finding too many (a name after `from app import` may be a submodule, so both count):
-one more module summarised costs a little time, one missed would cost a finding.
+package directories (those with an `__init__.py`) instead. Names are worked out once per
+directory. Imports are read from the text with a regular expression that errs on the side of
+finding too many (a name after `from app import` may be a submodule, so both count): one more
+module summarised costs a little time, one missed would cost a finding.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -31,42 +33,41 @@ _NAME: Final = re.compile(rb"[A-Za-z_][\w.]*")
 
 def module_name(path: str, roots: Sequence[str]) -> tuple[str, str] | None:
     """The module name of ``path`` and the package its relative imports start from."""
-    stem = path
-    for suffix in _SUFFIXES:
-        if path.endswith(suffix):
-            stem = path[: -len(suffix)]
-            break
-    else:
+    return _name_in(_directory_parts(os.path.dirname(path), tuple(roots)), path)
+
+
+def _name_in(directory: tuple[str, ...] | None, path: str) -> tuple[str, str] | None:
+    """The name of ``path`` in a directory named ``directory`` (None: not importable)."""
+    base = os.path.basename(path)
+    stem = next((base[: -len(s)] for s in _SUFFIXES if base.endswith(s)), None)
+    if directory is None or stem is None or not stem.isidentifier():
         return None
-    parts: list[str] | None = None
+    if stem == "__init__":
+        return (".".join(directory), ".".join(directory)) if directory else None
+    return ".".join((*directory, stem)), ".".join(directory)
+
+
+@functools.lru_cache(maxsize=4096)
+def _directory_parts(directory: str, roots: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A directory's dotted name: its path from the deepest root that holds it, or else from its
+    topmost package directory (those with an `__init__.py`); None if that is not a dotted name."""
     for root in sorted(roots, key=len, reverse=True):
-        relative = os.path.relpath(stem, root)
+        relative = os.path.relpath(directory, root)
+        if relative == os.curdir:
+            return ()
         if not relative.startswith(os.pardir) and not os.path.isabs(relative):
-            parts = relative.split(os.sep)
-            break
-    if parts is None or not all(part.isidentifier() for part in parts):
-        # Under no root, or not importable from it (`my-scripts/`): named by its packages.
-        parts = _package_parts(stem)
-    if not parts or not all(part.isidentifier() for part in parts):
+            parts = tuple(relative.split(os.sep))
+            if all(part.isidentifier() for part in parts):
+                return parts
+            break  # not importable from its root (`my-scripts/`): named by its packages
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ()
+    parent = os.path.dirname(directory)
+    name = os.path.basename(directory)
+    if parent == directory or not name.isidentifier():
         return None
-    if parts[-1] == "__init__":
-        parts.pop()
-        if not parts:
-            return None
-        return ".".join(parts), ".".join(parts)
-    return ".".join(parts), ".".join(parts[:-1])
-
-
-def _package_parts(stem: str) -> list[str]:
-    parts = [os.path.basename(stem)]
-    directory = os.path.dirname(stem)
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        parts.insert(0, os.path.basename(directory))
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return parts
+    above = _directory_parts(parent, ()) if parent != directory else ()
+    return None if above is None else (*above, name)
 
 
 def imported_names(source: bytes, package: str) -> set[str]:

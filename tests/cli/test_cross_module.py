@@ -13,6 +13,7 @@ import pytest
 
 from flake8_honeyhive.rules import PYLINT_RULES
 from tests.cli.helpers import lint, write
+from tests.lint.test_flake8_e2e import flake8
 
 PROJECT = Path(__file__).parent.parent / "fixtures_project"
 Finding = tuple[str, int, str]  # path relative to the project, line, code
@@ -75,13 +76,7 @@ def test_the_cli_finds_what_pylint_finds_across_modules() -> None:
 
 
 def test_flake8_stays_per_module() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select=HH", "--format=%(path)s:%(row)d:%(code)s", "."],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        check=False,
-    )
+    result = flake8("--select=HH", "--format=%(path)s:%(row)d:%(code)s", ".", cwd=PROJECT)
     reported = {
         (path.removeprefix("./"), int(row), code)
         for path, row, code in (line.split(":") for line in result.stdout.splitlines())
