@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import sys
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ class HeldBack:
     source: bytes
     enabled: frozenset[str]
     imports: frozenset[str]  # checked modules it imports
+    digest: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,23 +71,36 @@ class CrossModule:
     ) -> CrossModule:
         return cls(ModuleIndex(paths, roots_for), cache)
 
-    def hold_back(self, path: str, source: bytes, enabled: frozenset[str]) -> bool:
+    def hold_back(
+        self, path: str, source: bytes, enabled: frozenset[str], source_digest: bytes | None = None
+    ) -> bool:
         """Whether `path` waits for the summaries: it has a rule token and imports a checked
-        module. Every file read passes here, to learn whether any names honeyhive."""
+        module. Every file read passes here, to learn whether any names honeyhive. With the
+        digest of its content, the imports read from it are cached."""
         named_honeyhive = mentions_honeyhive(source)
         self.any_honeyhive = self.any_honeyhive or named_honeyhive
         if not could_have_findings(source, anywhere=True):
             return False
         named = self.index.name_of(path)
         own, package = named if named is not None else ("", "")
+        if self.cache is None or source_digest is None:
+            names: Iterable[str] = imported_names(source, package, self.index.tops)
+        else:
+            # The names are those of the checked files' top-level packages, so the entry is valid
+            # for the same set of them.
+            context = f"{package} {self.index.tops_key}"
+            cached = self.cache.imports(path, source_digest, context)
+            if cached is None:
+                found = imported_names(source, package, self.index.tops)
+                cached = tuple(sorted(map(sys.intern, found)))  # stored once in the cache
+                self.cache.put_imports(path, source_digest, context, cached)
+            names = cached
         imports = {
-            module
-            for module in imported_names(source, package)
-            if module != own and self.index.path_of(module) is not None
+            module for module in names if module != own and self.index.path_of(module) is not None
         }
         if not imports:
             return False
-        self.held.append(HeldBack(path, source, enabled, frozenset(imports)))
+        self.held.append(HeldBack(path, source, enabled, frozenset(imports), source_digest))
         return True
 
     def jobs(self) -> Iterator[ProjectJob]:
@@ -102,7 +117,7 @@ class CrossModule:
                         for module in sorted(reached)
                         if self.summaries[module]
                     )
-            key = digest(held.source)
+            key = held.digest or digest(held.source)
             if project:
                 # repr, not marshal: marshal's bytes depend on which strings are shared.
                 key = hashlib.blake2b(key + repr(project).encode(), digest_size=16).digest()

@@ -22,6 +22,7 @@ from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file, needs_checking
 from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.fixes.model import UNSAFE
+from flake8_honeyhive.prefilter import could_have_findings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -115,10 +116,14 @@ def check_files(
             except OSError as error:
                 result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
                 continue
-            if cross is not None and cross.hold_back(path, source, enabled):
+            # Hashed once, here, for a file the cache and the imports' cache may be asked about.
+            key = None
+            if cache is not None and could_have_findings(source, anywhere=True):
+                key = digest(source)
+            if cross is not None and cross.hold_back(path, source, enabled, key):
                 continue
             if needs_checking(source, enabled):
-                queue(FileJob(path, source, enabled, ignore_noqa, fix), None)
+                queue(FileJob(path, source, enabled, ignore_noqa, fix), key)
         if cross is not None:
             for held in cross.jobs():
                 source, enabled = held.held.source, held.held.enabled
