@@ -30,6 +30,7 @@ from honeyhive import __version__
 from honeyhive.tracer import attribution, routing
 from honeyhive.tracer.attributes import START_HEADROOM
 from honeyhive.tracer.config import DestinationSettings
+from honeyhive.tracer.http import own_session, settle_environment, transport_for
 from honeyhive.tracer.rest import RestCall, RestSender
 from honeyhive.tracer.span_export import (
     BatchExportProcessor,
@@ -85,11 +86,13 @@ class Pipeline:
         self._owns_http = needs_http and destination.requests_session is None
         self.http: requests.Session | None = None
         if self._owns_http:
-            self.http = requests.Session()
+            self.http = own_session(destination.server_url)
             self.http.headers["User-Agent"] = USER_AGENT
         elif needs_http:
             self.http = destination.requests_session
         self.export = self._export_processor(destination)
+        if self._owns_http and self.http is not None:
+            settle_environment(self.http)  # after the exporter set its TLS settings
         limits = SpanLimits()  # OpenTelemetry's, from OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT & co.
         limit = limits.max_span_attributes
         # A traced call's span starts with at most this many attributes (see attributes.py).
@@ -104,7 +107,7 @@ class Pipeline:
             self.rest = RestSender(
                 destination.server_url,
                 destination.api_key,
-                self.http,
+                transport_for(self.http, destination.server_url, owned=self._owns_http),
                 self.counters,
                 user_agent=USER_AGENT,
             )
