@@ -617,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gc-freeze",
         action="store_true",
-        help="every form of the app calls gc.freeze() once started (what docs/servers.md suggests)",
+        help="every form of the app calls gc.freeze() once started (docs/servers.md discusses it)",
     )
     parser.add_argument(
         "--moderate-rate",

@@ -13,7 +13,7 @@ application that does not use ``HH_*`` would):
   either (the benchmark's baseline); ``otel`` OpenTelemetry's instrumentation exporting to the
   same backend with the plain OpenTelemetry SDK (batch processor, OTLP), without HoneyHive;
 - ``APP_LIFESPAN_SHUTDOWN``: ``1`` to call ``honeyhive.ashutdown()`` in the lifespan's shutdown;
-- ``APP_GC_FREEZE``: ``1`` to call ``gc.freeze()`` once started (as docs/servers.md suggests).
+- ``APP_GC_FREEZE``: ``1`` to call ``gc.freeze()`` once started (docs/servers.md discusses it).
 """
 
 from __future__ import annotations
