@@ -6,6 +6,9 @@ Real traffic through a real proxy on 127.0.0.1 (``loopback_proxy.py``), to the l
 from __future__ import annotations
 
 import base64
+import shutil
+import ssl
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,3 +104,62 @@ def test_a_netrc_entry_never_replaces_the_api_key(
     traced_session(tracers, loopback)
     assert len(loopback.requests) == 3  # session start, enrichment, spans
     assert {r.headers["authorization"] for r in loopback.requests} == {f"Bearer {API_KEY}"}
+
+
+@pytest.fixture
+def tls_loopback(tmp_path: Path) -> Iterator[tuple[LoopbackServer, Path]]:
+    """The loopback backend behind TLS, with a certificate for 127.0.0.1 made now by openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = LoopbackServer()
+    server._server.socket = context.wrap_socket(server._server.socket, server_side=True)
+    yield server, cert
+    server.stop()
+
+
+def test_the_ca_bundle_variable_is_trusted_by_rest_calls_and_spans(
+    tls_loopback: tuple[LoopbackServer, Path],
+    tracers: Tracers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, cert = tls_loopback
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    url = server.url.replace("http://", "https://")
+    traced_session(tracers, None, api_key=API_KEY, server_url=url, project="p")
+    assert len(server.session_starts()) == len(server.enrichments()) == 1
+    assert [span.name for span in server.spans()] == ["step"]
+
+
+def test_an_unknown_certificate_is_refused(
+    tls_loopback: tuple[LoopbackServer, Path],
+    tracers: Tracers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    server, _ = tls_loopback
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    url = server.url.replace("http://", "https://")
+    tracer = tracers.new(api_key=API_KEY, server_url=url, project="p")
+    with tracer:
+        tracer.enrich_session(metadata={"k": 1})
+    tracer.flush(timeout_millis=2000)  # gives up once the destination is seen failing
+    assert server.requests == []  # nothing got through the handshake
+    stats = tracer.stats
+    assert stats.events_sent == 0
+    assert stats.events_retried >= 1  # a failed attempt, retried as any connection error
+    tracers.made.clear()
+    tracer.shutdown(wait=True, timeout_millis=100)
