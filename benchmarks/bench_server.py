@@ -2,6 +2,7 @@
 
     python benchmarks/bench_server.py           # full run, about 18 minutes on 2 cores
     python benchmarks/bench_server.py --quick   # smoke run, healthy backend: figures mean nothing
+    python benchmarks/bench_server.py --gc-freeze --backends healthy   # each app calls gc.freeze()
 
 The app is ``tests/server/app.py`` (one ``with HoneyHiveTracer.init(session_id=...)`` per request,
 traced steps, two OpenAI calls instrumented by OpenTelemetry) in three forms: untraced (the
@@ -301,6 +302,7 @@ class Setup:
     plan: Plan
     openai_url: str
     moderate_rate: float  # req/s of the moderate phase
+    gc_freeze: bool = False  # every form of the app calls gc.freeze() once started
 
 
 @contextlib.contextmanager
@@ -310,6 +312,7 @@ def app_server(setup: Setup, app: str, honeyhive_url: str) -> Iterator[ServerPro
         "APP_TRACED": APP_MODES[app],
         "APP_HONEYHIVE_URL": honeyhive_url,
         "APP_OPENAI_URL": setup.openai_url,
+        "APP_GC_FREEZE": "1" if setup.gc_freeze else "0",
     }
     server = uvicorn(env)
     try:
@@ -612,6 +615,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, help="rounds per backend (default: 3; quick: 1)")
     parser.add_argument("--connections", type=int, help="saturating clients (default: 50)")
     parser.add_argument(
+        "--gc-freeze",
+        action="store_true",
+        help="every form of the app calls gc.freeze() once started (docs/servers.md discusses it)",
+    )
+    parser.add_argument(
         "--moderate-rate",
         type=float,
         help="moderate phase, req/s (default: half the slower app's capacity, measured first)",
@@ -638,8 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.moderate_rate is not None:
             rate, how = args.moderate_rate, "given"
         else:
-            rate, how = moderate_rate(Setup(plan, openai_url, 0.0))
-        runs = run_all(Setup(plan, openai_url, rate), backends)
+            rate, how = moderate_rate(Setup(plan, openai_url, 0.0, args.gc_freeze))
+        runs = run_all(Setup(plan, openai_url, rate, args.gc_freeze), backends)
     rows = report(runs, backends)
     print(render(rows))
     print(
@@ -651,7 +659,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{plan.rounds} round(s) per backend, {plan.connections} connections saturating, "
         f"moderate rate {rate:.0f} req/s (open loop; {how}), "
         f"model latency {MODEL_LATENCY_S * 1000:.0f} ms; "
-        f"{time.perf_counter() - started:.0f} s."
+        + ("gc.freeze() after startup; " if args.gc_freeze else "")
+        + f"{time.perf_counter() - started:.0f} s."
     )
     found = problems(runs)
     for problem in found:

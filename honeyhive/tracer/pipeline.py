@@ -30,6 +30,7 @@ from honeyhive import __version__
 from honeyhive.tracer import attribution, routing
 from honeyhive.tracer.attributes import START_HEADROOM
 from honeyhive.tracer.config import DestinationSettings
+from honeyhive.tracer.http import own_session, settle_environment, transport_for
 from honeyhive.tracer.rest import RestCall, RestSender
 from honeyhive.tracer.span_export import (
     BatchExportProcessor,
@@ -85,11 +86,13 @@ class Pipeline:
         self._owns_http = needs_http and destination.requests_session is None
         self.http: requests.Session | None = None
         if self._owns_http:
-            self.http = requests.Session()
+            self.http = own_session(destination.server_url)
             self.http.headers["User-Agent"] = USER_AGENT
         elif needs_http:
             self.http = destination.requests_session
         self.export = self._export_processor(destination)
+        if self._owns_http and self.http is not None:
+            settle_environment(self.http)  # after the exporter set its TLS settings
         limits = SpanLimits()  # OpenTelemetry's, from OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT & co.
         limit = limits.max_span_attributes
         # A traced call's span starts with at most this many attributes (see attributes.py).
@@ -104,7 +107,7 @@ class Pipeline:
             self.rest = RestSender(
                 destination.server_url,
                 destination.api_key,
-                self.http,
+                transport_for(self.http, destination.server_url, owned=self._owns_http),
                 self.counters,
                 user_agent=USER_AGENT,
             )
@@ -217,11 +220,24 @@ _lock: Final = threading.Lock()
 _pipelines: dict[tuple[object, ...], Pipeline] = {}
 
 
+class _HashedOnceResource(Resource):
+    """OpenTelemetry's OTLP encoder hashes the resource of every span it encodes, and
+    ``Resource.__hash__`` JSON-encodes the attributes each time: a tenth of exporting. A
+    resource never changes, so this one is hashed once."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(resource.attributes, resource.schema_url)
+        self._hash = super().__hash__()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 @functools.cache
 def _process_resource() -> Resource:
     """One resource per process; the first pipeline also registers the exit flush."""
     atexit.register(close_all, EXIT_FLUSH_TIMEOUT_S)
-    return Resource.create({"telemetry.sdk.honeyhive.version": __version__})
+    return _HashedOnceResource(Resource.create({"telemetry.sdk.honeyhive.version": __version__}))
 
 
 def acquire(destination: DestinationSettings, *, live: bool = True) -> Pipeline:

@@ -21,6 +21,7 @@ import requests
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, set_value
 
 from honeyhive.tracer import jsonsafe
+from honeyhive.tracer.http import TRANSPORT_ERRORS, Reply, SessionTransport, Transport
 from honeyhive.tracer.stats import Counters, RateLimitedLog
 from honeyhive.tracer.waiting import FlushCallback, GiveUp, Watchers, call_settled, wait_until
 
@@ -31,8 +32,6 @@ MAX_ATTEMPTS: Final = 6
 HURRIED_ATTEMPTS: Final = 2
 BACKOFF_BASE_S: Final = 0.25
 BACKOFF_MAX_S: Final = 8.0
-# (connect, read) per request: a slow server delays the worker, never the user.
-REQUEST_TIMEOUT_S: Final = (3.05, 10.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +53,8 @@ def _backoff(attempt: int) -> float:
     return min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2.0**attempt) * random.uniform(0.5, 1.5)
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def _retry_after(reply: Reply) -> float | None:
+    value = reply.retry_after
     if value is None:
         return None
     try:
@@ -71,7 +70,7 @@ class RestSender:
         self,
         server_url: str,
         api_key: str,
-        session: requests.Session,
+        transport: Transport | requests.Session,
         counters: Counters,
         *,
         max_queue: int = MAX_QUEUE,
@@ -83,7 +82,10 @@ class RestSender:
             "Content-Type": "application/json",
             "User-Agent": user_agent,
         }
-        self._session = session
+        # A bare session (tests, the application's own) is used as it is.
+        self._transport = (
+            SessionTransport(transport) if isinstance(transport, requests.Session) else transport
+        )
         self._counters = counters
         self._max_queue = max_queue
         self._queue: collections.deque[RestCall] = collections.deque()
@@ -132,7 +134,9 @@ class RestSender:
         return accepted
 
     def reinit_after_fork(self, counters: Counters) -> None:
-        """In a forked child: the parent's queue and worker are not ours; start empty."""
+        """In a forked child: the parent's queue, worker and connections are not ours; start
+        empty."""
+        self._transport.reset()
         self._counters = counters
         self._hurry = threading.Event()
         self._abort = threading.Event()
@@ -210,6 +214,7 @@ class RestSender:
             self._done += left
             self._cond.notify_all()
         self._settle_watchers()
+        self._transport.reset()
         if left:
             self._counters.add("events_dropped", left)
             logger.warning("HoneyHive: %d queued REST call(s) dropped at shutdown", left)
@@ -247,14 +252,11 @@ class RestSender:
                 break  # closing: the last failure's reason stands
             delay: float | None = None
             try:
-                response = self._session.request(
-                    call.method, url, data=data, headers=self._headers, timeout=REQUEST_TIMEOUT_S
-                )
-            except requests.RequestException as exc:
+                reply = self._transport.send(call.method, url, data, self._headers)
+            except TRANSPORT_ERRORS as exc:
                 reason = type(exc).__name__
             else:
-                status = response.status_code
-                response.close()
+                status = reply.status
                 if status < 400:
                     self._healthy = True
                     self._counters.add("events_sent")
@@ -267,7 +269,7 @@ class RestSender:
                         "HoneyHive: %s %s rejected with %s; dropped", call.method, call.path, reason
                     )
                     return
-                delay = _retry_after(response)
+                delay = _retry_after(reply)
             self._healthy = False
             self._settle_watchers()  # waits that give up on failure stop here, not after retries
             hurried = self._hurry.is_set()

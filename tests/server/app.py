@@ -12,7 +12,8 @@ application that does not use ``HH_*`` would):
 - ``APP_TRACED``: ``1`` (default) with HoneyHive and OpenTelemetry; ``0`` the same app without
   either (the benchmark's baseline); ``otel`` OpenTelemetry's instrumentation exporting to the
   same backend with the plain OpenTelemetry SDK (batch processor, OTLP), without HoneyHive;
-- ``APP_LIFESPAN_SHUTDOWN``: ``1`` to call ``honeyhive.ashutdown()`` in the lifespan's shutdown.
+- ``APP_LIFESPAN_SHUTDOWN``: ``1`` to call ``honeyhive.ashutdown()`` in the lifespan's shutdown;
+- ``APP_GC_FREEZE``: ``1`` to call ``gc.freeze()`` once started (docs/servers.md discusses it).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import concurrent.futures
 import contextlib
 import contextvars
 import dataclasses
+import gc
 import os
 import statistics
 import threading
@@ -45,6 +47,7 @@ HONEYHIVE_URL = os.environ.get("APP_HONEYHIVE_URL", "http://127.0.0.1:9")
 HONEYHIVE_KEY = os.environ.get("APP_HONEYHIVE_KEY", "app-key")
 OPENAI_URL = os.environ.get("APP_OPENAI_URL", "http://127.0.0.1:9")
 LIFESPAN_SHUTDOWN = os.environ.get("APP_LIFESPAN_SHUTDOWN") == "1"
+GC_FREEZE = os.environ.get("APP_GC_FREEZE") == "1"
 MODEL = "gpt-loopback"
 LAG_PROBE_S = 0.005
 
@@ -164,6 +167,9 @@ step_pool = concurrent.futures.ThreadPoolExecutor(max_workers=32, thread_name_pr
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Sync endpoints run on anyio's thread pool, 40 threads by default: room for more at once.
     anyio.to_thread.current_default_thread_limiter().total_tokens = 200
+    if GC_FREEZE:
+        # What is loaded by now lives as long as the process: full collections skip it.
+        gc.freeze()
     probe = asyncio.create_task(lag.run())
     yield
     probe.cancel()
