@@ -5,8 +5,10 @@ every file through and each one must be parsed and walked: the worst case for `h
 Modules look like application code: stdlib imports, dataclasses, enums, services, helpers with
 loops and error handling, async code, traced functions, tracers created in the usual ways, correct
 enrichments, and a few planted HH001/HH002 violations (counted, so the benchmark can check that the
-corpus is what it claims). Sizes are skewed like a real code base: many short modules, a long tail
-up to MAX_LINES.
+corpus is what it claims). Each package has a `tracing.py` with a shared tracer that a third of its
+modules import (`from .tracing import tracer as shared_tracer`): `honeyhive-lint` checks those with
+the module's summary, and finds the violations planted on it, which one module alone cannot show.
+Sizes are skewed like a real code base: many short modules, a long tail up to MAX_LINES.
 
     python benchmarks/dense_corpus.py DIR [--files N] [--seed S]   # write a corpus to look at
 """
@@ -32,6 +34,14 @@ MIN_LINES = 50
 MAX_LINES = 400
 MODULES_PER_PACKAGE = 100
 MANIFEST = "manifest.json"
+# Each package's shared tracer, imported by some of its modules (not in `Corpus.files`: it names
+# no rule token, so the pre-filter skips it; the modules importing it have it summarised).
+SHARED_TRACING = (
+    '"""The package\'s shared tracer."""\n\n'
+    "from honeyhive import HoneyHiveTracer\n\n"
+    'tracer = HoneyHiveTracer.init(project="shared")\n'
+)
+SHARED_IMPORT = "from .tracing import tracer as shared_tracer"
 
 NOUNS = (
     "account", "answer", "audit", "batch", "budget", "cart", "channel", "chat", "claim", "client",
@@ -454,6 +464,20 @@ def _own_enrich_class(module: _Module) -> list[str]:
     ]
 
 
+def _shared_tracer_use(module: _Module) -> list[str]:
+    """The package's shared tracer, imported from `tracing.py`: enriched correctly, and in one
+    module out of three, switched to a new session (HH002, found only across modules)."""
+    name = module.fresh(module.function_name)
+    block = [
+        f"def {name}(user_id: str) -> None:",
+        '    shared_tracer.enrich_session(metadata={"user_id": user_id})',
+    ]
+    if module.rng.random() < 1 / 3:
+        block.append("    shared_tracer.create_session()")
+        module.planted[HH002.code] += 1
+    return block
+
+
 def _violation(module: _Module) -> list[str]:
     """One planted violation of the module tracer, of a random kind."""
     rng = module.rng
@@ -499,6 +523,7 @@ def _module_source(rng: random.Random, index: int) -> tuple[str, Counter[str]]:
     module = _Module(rng, _Sdk(imports, tracer_class, decorator, free_enrich))
     # Skewed sizes: most modules are short, a few approach MAX_LINES.
     target = MIN_LINES + int((MAX_LINES - MIN_LINES) * rng.random() ** 1.7)
+    shared = rng.random() < 0.3
     module.lines += [
         f'"""{rng.choice(NOUNS).title()} {rng.choice(NOUNS)} module {index} of the sample app."""',
         "",
@@ -509,6 +534,7 @@ def _module_source(rng: random.Random, index: int) -> tuple[str, Counter[str]]:
         *imports,
         "",
         f"from .{rng.choice(NOUNS)}s import {rng.choice(NOUNS).title()}Record",
+        *([SHARED_IMPORT] if shared else []),
         "",
         "logger = logging.getLogger(__name__)",
         f'DEFAULT_SESSION = os.environ.get("HH_SESSION", "{uuid_for(rng)}")',
@@ -516,6 +542,8 @@ def _module_source(rng: random.Random, index: int) -> tuple[str, Counter[str]]:
     ]
     module.lines += _global_tracer(module)
     module.add(_enrich_own_session(module))  # every module must reach the parser
+    if shared:
+        module.add(_shared_tracer_use(module))
     if rng.random() < 0.25:
         module.add(rng.choice(RARE_BLOCKS)(module))
     if rng.random() < 0.2:
@@ -557,6 +585,7 @@ def generate(root: Path, files: int, seed: int) -> Corpus:
         if index % MODULES_PER_PACKAGE == 0:
             package.mkdir(parents=True)
             (package / "__init__.py").write_text(f'"""Package {package.name}."""\n')
+            (package / "tracing.py").write_text(SHARED_TRACING)
         source, module_planted = _module_source(rng, index)
         path = package / f"{rng.choice(NOUNS)}_{index:05d}.py"
         path.write_text(source)

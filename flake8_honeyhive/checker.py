@@ -5,10 +5,14 @@ from __future__ import annotations
 import ast
 import gc
 import warnings
+from typing import TYPE_CHECKING
 
 from flake8_honeyhive.detect import find_violations, hot_lines
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.prefilter import could_have_findings
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Project
 
 __all__ = ["Finding", "check_source", "check_tree", "could_have_findings"]
 
@@ -20,16 +24,24 @@ def check_tree(tree: ast.Module, source: str | bytes) -> list[Finding]:
     return find_violations(tree, source)
 
 
-def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding]:
+def check_source(
+    source: bytes | str,
+    filename: str = "<stdin>",
+    *,
+    project: Project | None = None,
+    package: str | None = None,
+) -> list[Finding]:
     """Parse and check one module.
 
     Only the top-level statements the rules read are parsed when that is certain to give the
     same findings (see :mod:`flake8_honeyhive.partial`); otherwise, or if they do not parse, the
     whole module. Raises SyntaxError, ValueError (null bytes) or UnicodeDecodeError when the
     module cannot be parsed. Bytes are parsed as Python reads files, so coding cookies and BOMs
-    are honoured.
+    are honoured. With a ``project`` (the summaries of the modules it imports) and its
+    ``package``, names imported from those modules hold what their summaries say; a module that
+    never names ``honeyhive`` is then checked too.
     """
-    if not could_have_findings(source):
+    if not could_have_findings(source, anywhere=project is not None):
         return []
     lines = hot_lines(source)
     collecting = gc.isenabled()
@@ -39,7 +51,7 @@ def check_source(source: bytes | str, filename: str = "<stdin>") -> list[Finding
     gc.disable()
     try:
         tree = _parse(source, filename, lines)
-        return find_violations(tree, source, lines)
+        return find_violations(tree, source, lines, project=project, package=package)
     finally:
         if collecting:
             gc.enable()

@@ -11,7 +11,7 @@ import ast
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flake8_honeyhive.call_shapes import PARTIAL, CallShape, call_shape
 from flake8_honeyhive.evaluate import Evaluator
@@ -44,6 +44,9 @@ from flake8_honeyhive.session_args import (
 )
 from flake8_honeyhive.values import Kind, Value, Verdict
 
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Project
+
 _HOT_WORDS: Final = (*SEARCH_TOKENS, "honeyhive")
 _GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
 _GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
@@ -60,29 +63,39 @@ def hot_lines(source: str | bytes) -> list[int]:
     return lines_containing(as_identifiers_read(source), _HOT_WORDS)
 
 
-def _module_info(tree: ast.Module, source: str | bytes) -> ModuleInfo:
+def module_info(tree: ast.Module, source: str | bytes, package: str | None = None) -> ModuleInfo:
     has_walrus = (b":=" in source) if isinstance(source, bytes) else (":=" in source)
     mentions_global = (b"global" in source) if isinstance(source, bytes) else ("global" in source)
     global_lines = lines_matching(source, _GLOBAL_TEXT, _GLOBAL_BYTES) if mentions_global else []
-    return ModuleInfo(tree, has_walrus=has_walrus, global_lines=global_lines)
+    return ModuleInfo(tree, has_walrus=has_walrus, global_lines=global_lines, package=package)
 
 
 def find_violations(
-    tree: ast.Module, source: str | bytes, lines: list[int] | None = None
+    tree: ast.Module,
+    source: str | bytes,
+    lines: list[int] | None = None,
+    *,
+    project: Project | None = None,
+    package: str | None = None,
 ) -> list[Finding]:
     """Every HH001/HH002 finding in ``tree``, sorted by position; ``source`` is its text, and
-    ``lines`` its :func:`hot_lines` if the caller has them."""
+    ``lines`` its :func:`hot_lines` if the caller has them. With a ``project`` (the summaries of
+    other checked modules) and the module's ``package``, names imported from those modules hold
+    what their summaries say."""
     if lines is None:
         lines = hot_lines(source)
     if not lines:
         return []
-    module = _module_info(tree, source)
+    module = module_info(tree, source, package)
     try:
         candidates = _Candidates(module, lines)
         candidates.collect()
-        if not candidates.imports_honeyhive:
+        if not candidates.imports_honeyhive and project is None:
             return []  # whatever names a module uses, it cannot misuse a tracer it never imports
-        rules = _RuleChecks(Evaluator(module))
+        # A module that never imports honeyhive may hold a tracer from another module, but a
+        # receiver of unknown origin there is no evidence of one.
+        evaluator = Evaluator(module, project)
+        rules = _RuleChecks(evaluator, unknown_is_enough=candidates.imports_honeyhive)
         findings: list[Finding] = []
         for node, scope in candidates.nodes:
             try:
@@ -203,8 +216,9 @@ def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
 
 
 class _RuleChecks:
-    def __init__(self, evaluator: Evaluator) -> None:
+    def __init__(self, evaluator: Evaluator, *, unknown_is_enough: bool = True) -> None:
         self.evaluator = evaluator
+        self.unknown_is_enough = unknown_is_enough  # HH001 on a receiver of unknown origin
 
     def check(self, node: ast.Call | ast.Attribute, scope: Scope) -> Iterator[Finding]:
         if isinstance(node, ast.Attribute):
@@ -248,7 +262,9 @@ class _RuleChecks:
         if method == ENRICH_SESSION:
             form = session_id_form(args, shape.keywords, holds)
             # enrich_session is HoneyHive's own name: an unknown receiver is reported too.
-            if form and verdict is not Verdict.NOT_TRACER:
+            if form and (
+                verdict is Verdict.TRACER or (verdict is Verdict.UNKNOWN and self.unknown_is_enough)
+            ):
                 yield _finding(call, HH001, form=form)
         elif method in LEGACY_SESSION_METHODS:
             if verdict is Verdict.TRACER:

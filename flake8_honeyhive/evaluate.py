@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 from bisect import bisect_right
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from flake8_honeyhive.rules import PUBLIC_NAMES, TRACER_FACTORIES
 from flake8_honeyhive.scopes import (
@@ -29,8 +29,12 @@ from flake8_honeyhive.values import (
     Value,
     Verdict,
     imported,
+    is_honeyhive,
     join,
 )
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Project
 
 # Test doubles: whatever they are configured to imitate, they are not tracers.
 MOCK_NAMES: Final = frozenset(
@@ -57,9 +61,24 @@ BUILTIN_NAMES: Final = frozenset(dir(builtins))
 class Evaluator:
     """Answers "what is this expression?" for one module, caching what it learns."""
 
-    def __init__(self, module: ModuleInfo) -> None:
+    def __init__(
+        self, module: ModuleInfo, project: Project | None = None, *, symbolic: bool = False
+    ) -> None:
         self.module = module
+        # The other checked modules, whose summaries say what their names hold.
+        self.project = project
+        # For a module's summary: keep a call of an imported name as that name's result, for the
+        # importer's project to resolve.
+        self.symbolic = symbolic
         self._tracer_classes: dict[ClassInfo, bool] = {}
+
+    def imported(self, qualname: str, *, is_module: bool = False) -> Value:
+        """The value of a name bound by importing ``qualname``."""
+        if self.project is not None and not is_honeyhive(qualname):
+            value = self.project.value(qualname)
+            if value is not None:
+                return value
+        return imported(qualname, is_module=is_module)
 
     # --- names -----------------------------------------------------------------------------------
 
@@ -73,7 +92,7 @@ class Evaluator:
                 continue
             table = current.table()
             if name in current.global_names:
-                return self._module_value(name)
+                return self.module_value(name)
             bindings = None if name in current.nonlocal_names else table.get(name)
             if bindings:
                 if first and pos is not None and current.is_ordered:
@@ -83,12 +102,12 @@ class Evaluator:
                     if made or not current.is_class:
                         return self._latest_value(bindings[: made or len(bindings)])
                 elif current.parent is None:
-                    return self._module_value(name)
+                    return self.module_value(name)
                 else:
                     return self._latest_value(bindings)
             first = False
             current = current.parent
-        return self._module_value(name)
+        return self.module_value(name)
 
     def _latest_value(self, bindings: list[Binding]) -> Value:
         """The value of the last of ``bindings``, reading through bindings to None.
@@ -104,7 +123,7 @@ class Evaluator:
                 break
         return value
 
-    def _module_value(self, name: str) -> Value:
+    def module_value(self, name: str) -> Value:
         """A module-level name as functions see it: its last binding, and ``global`` rebindings."""
         bindings = self.module.scope.table().get(name, [])
         values = [self._latest_value(bindings)] if bindings else []
@@ -160,12 +179,15 @@ class Evaluator:
     def attribute_of(self, value: Value, attribute: str) -> Value:
         kind = value.kind
         if kind is Kind.MODULE or kind is Kind.IMPORTED:
-            return imported(f"{value.qualname}.{attribute}")
+            return self.imported(f"{value.qualname}.{attribute}")
+        if kind is Kind.PROJECT_CLASS or kind is Kind.PROJECT_INSTANCE:
+            assert self.project is not None
+            return self.project.attribute(value.qualname, attribute)
         if kind is Kind.TRACER_CLASS and attribute in TRACER_FACTORIES:
             return TRACER_FACTORY
         if kind is Kind.LOCAL_CLASS or kind is Kind.INSTANCE or kind is Kind.TRACER_CLASS:
-            return self._class_attribute(value.class_info, attribute)
-        if kind is Kind.OBJECT or kind is Kind.UNKNOWN:
+            return self.class_attribute(value.class_info, attribute)
+        if kind is Kind.OBJECT or kind is Kind.UNKNOWN or kind is Kind.RESULT:
             return UNKNOWN
         # Attributes of tracers, functions, literals and mocks are methods, strings or more mocks.
         return OTHER
@@ -182,8 +204,15 @@ class Evaluator:
             if isinstance(callee.function.node, ast.AsyncFunctionDef):
                 return OTHER  # a coroutine; see _awaited
             return self.returns(callee.function)
+        if kind is Kind.PROJECT_CLASS:
+            return Value(Kind.PROJECT_INSTANCE, callee.qualname)
+        if kind is Kind.PROJECT_FUNCTION:
+            assert self.project is not None
+            return self.project.returns(callee.qualname)
         if kind is Kind.OTHER or _is_mock_factory(callee, func):
             return OTHER
+        if self.symbolic and kind is Kind.IMPORTED and not is_honeyhive(callee.qualname):
+            return Value(Kind.RESULT, callee.qualname)
         return UNKNOWN
 
     def _awaited(self, expr: ast.expr, scope: Scope, *, positional: bool) -> Value:
@@ -191,6 +220,8 @@ class Evaluator:
             callee = self.value_of(expr.func, scope, positional=positional)
             if callee.kind is Kind.FUNCTION and callee.function is not None:
                 return self.returns(callee.function)
+            if callee.kind is Kind.PROJECT_FUNCTION and self.project is not None:
+                return self.project.awaited(callee.qualname)
         return UNKNOWN
 
     def _super(self, call: ast.Call, scope: Scope, *, positional: bool) -> Value:
@@ -204,7 +235,7 @@ class Evaluator:
             return UNKNOWN
         if self._is_tracer_class(owner):
             return Value(Kind.TRACER)
-        return Value(Kind.INSTANCE, class_info=self._local_base(owner))
+        return Value(Kind.INSTANCE, class_info=self.local_base(owner))
 
     def with_value(self, context_expr: ast.expr, scope: Scope) -> Value:
         """``with <expr> as name``: a tracer's ``__enter__`` returns the tracer itself."""
@@ -239,7 +270,7 @@ class Evaluator:
             self._tracer_classes[info] = known
         return known
 
-    def _class_attribute(self, info: ClassInfo | None, attribute: str) -> Value:
+    def class_attribute(self, info: ClassInfo | None, attribute: str) -> Value:
         """An attribute of a class defined in the module, or of one of its instances."""
         seen: set[ClassInfo] = set()
         while info is not None and info not in seen:
@@ -249,8 +280,20 @@ class Evaluator:
             values += [binding.value(self) for binding in info.self_attributes().get(attribute, ())]
             if values:
                 return join([self._member_value(value) for value in values])
-            info = self._local_base(info)
+            base = self.local_base(info)
+            if base is None and self.project is not None:
+                return self._project_base_attribute(info, attribute)
+            info = base
         return UNKNOWN  # inherited from a class defined elsewhere, or set from outside
+
+    def _project_base_attribute(self, info: ClassInfo, attribute: str) -> Value:
+        """An attribute inherited from a class of another checked module."""
+        assert self.project is not None
+        for base in info.node.bases:
+            value = self.value_of(base, info.outer)
+            if value.kind is Kind.PROJECT_CLASS:
+                return self.project.attribute(value.qualname, attribute)
+        return UNKNOWN
 
     def _member_value(self, value: Value) -> Value:
         """A property reads as what its getter returns."""
@@ -261,7 +304,7 @@ class Evaluator:
                 return self.returns(function)
         return value
 
-    def _local_base(self, info: ClassInfo) -> ClassInfo | None:
+    def local_base(self, info: ClassInfo) -> ClassInfo | None:
         for base in info.node.bases:
             value = self.value_of(base, info.outer)
             if value.class_info is not None:
@@ -320,6 +363,8 @@ class Evaluator:
             if value.class_info is None:
                 return Value(Kind.TRACER)
             return self.instance_value(value.class_info)
+        if kind is Kind.PROJECT_CLASS:
+            return Value(Kind.PROJECT_INSTANCE, value.qualname)
         if kind is Kind.IMPORTED or kind is Kind.MODULE:
             if value.qualname in ANY_TYPES or value.qualname in BARE_QUALIFIERS:
                 return UNKNOWN

@@ -9,7 +9,7 @@ from typing import Final
 
 from flake8_honeyhive.rules import ENRICH_SESSION, RULE_TOKENS, SESSION_ID_PARAMETER
 
-__all__ = ["SEARCH_TOKENS", "as_identifiers_read", "could_have_findings"]
+__all__ = ["SEARCH_TOKENS", "as_identifiers_read", "could_have_findings", "mentions_honeyhive"]
 
 # The rule tokens to search for: their shortest spellings suffice (`acreate_session` contains
 # `create_session`), the commonest first, since a search stops at the first one found. Substring
@@ -23,22 +23,38 @@ SEARCH_TOKENS: Final = tuple(
 _TOKENS_BYTES: Final = tuple(token.encode() for token in SEARCH_TOKENS)
 
 
-def could_have_findings(source: str | bytes) -> bool:
+def could_have_findings(source: str | bytes, *, anywhere: bool = False) -> bool:
     """A microsecond test: False means the source cannot contain a finding, so skip parsing it.
 
     Most files in a real repository never mention honeyhive; for them this is one substring search.
+    With ``anywhere``, for a module checked with the summaries of the modules it imports (which
+    may give it a tracer without it naming honeyhive), only the rule tokens count.
     """
-    if _mentions_tokens(source):
+    if _mentions_tokens(source, anywhere):
         return True
     # Python reads identifiers NFKC-normalised: fullwidth `enrich_session` is `enrich_session`.
     read = as_identifiers_read(source)
-    return read is not source and _mentions_tokens(read)
+    return read is not source and _mentions_tokens(read, anywhere)
 
 
-def _mentions_tokens(source: str | bytes) -> bool:
+def mentions_honeyhive(source: str | bytes) -> bool:
+    """Whether the source names honeyhive anywhere (as Python reads identifiers)."""
+    if _names_honeyhive(source):
+        return True
+    read = as_identifiers_read(source)
+    return read is not source and _names_honeyhive(read)
+
+
+def _names_honeyhive(source: str | bytes) -> bool:
     if isinstance(source, bytes):
-        return b"honeyhive" in source and any(token in source for token in _TOKENS_BYTES)
-    return "honeyhive" in source and any(token in source for token in SEARCH_TOKENS)
+        return b"honeyhive" in source
+    return "honeyhive" in source
+
+
+def _mentions_tokens(source: str | bytes, anywhere: bool = False) -> bool:
+    if isinstance(source, bytes):
+        return (anywhere or b"honeyhive" in source) and any(t in source for t in _TOKENS_BYTES)
+    return (anywhere or "honeyhive" in source) and any(t in source for t in SEARCH_TOKENS)
 
 
 def as_identifiers_read(source: str | bytes) -> str | bytes:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from flake8_honeyhive.lines import spans_a_line
 from flake8_honeyhive.optional_imports import fallback_handlers
-from flake8_honeyhive.values import OTHER, UNKNOWN, Kind, Value, imported
+from flake8_honeyhive.values import OTHER, UNKNOWN, Kind, Value
 
 if TYPE_CHECKING:
     from flake8_honeyhive.evaluate import Evaluator
@@ -73,8 +73,18 @@ def fixed(value: Value) -> Resolver:
 class ModuleInfo:
     """Facts about the module as a whole, and the registry of its scopes."""
 
-    def __init__(self, tree: ast.Module, *, has_walrus: bool, global_lines: list[int]) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        *,
+        has_walrus: bool,
+        global_lines: list[int],
+        package: str | None = None,
+    ) -> None:
         self.tree = tree
+        # The package relative imports start from (`app.api` for `app/api/x.py` and for
+        # `app/api/__init__.py`); None when the module's name is not known.
+        self.package = package
         self.has_walrus = has_walrus
         self.global_lines = global_lines
         self.star_imports_honeyhive = False
@@ -406,7 +416,7 @@ class _Binder:
                     # `import a.b` binds `a`; `import a.b as c` binds `c` to `a.b`.
                     name = alias.asname or alias.name.partition(".")[0]
                     module = alias.name if alias.asname else name
-                    self._bind(name, end_of(stmt), fixed(imported(module, is_module=True)))
+                    self._bind(name, end_of(stmt), _imported(module, is_module=True))
             elif isinstance(stmt, ast.ImportFrom):
                 self._import_from(stmt)
             elif isinstance(stmt, ast.For | ast.AsyncFor):
@@ -493,10 +503,14 @@ class _Binder:
                     self.scope.module.star_imports_honeyhive = True
                 continue
             if stmt.level == 0:
-                value = imported(f"{module}.{alias.name}")
+                resolve = _imported(f"{module}.{alias.name}")
             else:
-                value = Value(Kind.IMPORTED, module)  # this project's own code: origin unknown
-            self._bind(alias.asname or alias.name, end_of(stmt), fixed(value))
+                absolute = relative_module(self.scope.module.package, stmt.level, stmt.module)
+                if absolute is None:  # this project's own code, from a module of unknown name
+                    resolve = fixed(Value(Kind.IMPORTED, module))
+                else:
+                    resolve = _imported(f"{absolute}.{alias.name}" if absolute else alias.name)
+            self._bind(alias.asname or alias.name, end_of(stmt), resolve)
 
     def _walrus(self, expr: ast.expr) -> None:
         """Assignment expressions bind in the enclosing function, even inside comprehensions."""
@@ -532,6 +546,22 @@ def _instance(method: FunctionNode, class_scope: Scope) -> Resolver:
         return evaluator.instance_value(info)
 
     return resolve
+
+
+def relative_module(package: str | None, level: int, module: str | None) -> str | None:
+    """The absolute name ``from <level dots><module> import ...`` reads in ``package``; None when
+    the package is unknown or the dots climb above its top."""
+    if not package:  # unknown, or a top-level module: no package to be relative to
+        return None
+    parts = package.split(".")
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+def _imported(qualname: str, *, is_module: bool = False) -> Resolver:
+    return lambda evaluator: evaluator.imported(qualname, is_module=is_module)
 
 
 def _annotation_of(annotation: ast.expr, scope: Scope) -> Resolver:

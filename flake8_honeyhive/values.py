@@ -27,6 +27,13 @@ class Kind(enum.Enum):
     SESSION_FIELDS = enum.auto()  # a dict with a `session_id` that is not None, to unpack as `**`
     OTHER = enum.auto()  # known not to be a tracer: literals, mocks, bound methods...
     UNKNOWN = enum.auto()
+    # Another checked module's objects, by qualified name (see flake8_honeyhive.project).
+    PROJECT_FUNCTION = enum.auto()
+    PROJECT_CLASS = enum.auto()  # a class that is not a tracer class
+    PROJECT_INSTANCE = enum.auto()
+    # What calling an imported name returns, kept by name for another module's summary to say;
+    # unknown to a module read alone.
+    RESULT = enum.auto()
 
 
 class Verdict(enum.Enum):
@@ -48,7 +55,7 @@ class Value:
     def verdict(self) -> Verdict:
         if self.kind is Kind.TRACER:
             return Verdict.TRACER
-        if self.kind is Kind.UNKNOWN:
+        if self.kind is Kind.UNKNOWN or self.kind is Kind.RESULT:
             return Verdict.UNKNOWN
         # An object imported from another project module may well be a tracer; anything the SDK
         # itself exports under that name (a module, a function) is not.

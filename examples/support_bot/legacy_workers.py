@@ -14,6 +14,6 @@ def apply_rating(rating: Rating) -> None:
 
 
 def reopen(session_id: str) -> None:
-    # Only inference follows these tracers into tracing.py.
-    process_tracer.session_id = session_id  # [inference-only: tracer-reused-across-sessions]
+    # honeyhive-lint reads tracing.py's summary, pylint infers; flake8 sees one module alone.
+    process_tracer.session_id = session_id  # [project: tracer-reused-across-sessions]
     tracers_by_tenant()["default"].create_session()  # [inference-only: tracer-reused-across-sessions]

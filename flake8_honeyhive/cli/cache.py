@@ -22,7 +22,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.diagnostics import Diagnostic
@@ -31,9 +31,14 @@ from flake8_honeyhive.cli.noqa import NoqaWarning
 from flake8_honeyhive.cli.options import CACHE_DIR_ENV, DEFAULT_CACHE_DIR
 from flake8_honeyhive.fixes.model import Edit, Fix
 
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Summary
+
 __all__ = ["CACHE_DIR_ENV", "DEFAULT_CACHE_DIR", "Cache", "digest"]
 
-_FORMAT: Final = 2  # bumped when the shape of an entry changes (2: diagnostics carry fixes)
+# Bumped when the shape of an entry changes (2: diagnostics carry fixes, 3: module summaries and
+# the imports of each file).
+_FORMAT: Final = 3
 _TAG: Final = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by honeyhive-lint.\n"
@@ -42,6 +47,10 @@ _TAG: Final = (
 
 # path -> (digest, enabled codes, diagnostics without their path, noqa warnings)
 _Entry = tuple[bytes, tuple[str, ...], tuple[tuple[Any, ...], ...], tuple[tuple[Any, ...], ...]]
+# path -> (digest, module name, package, summary): what a module's names hold, for its importers
+_SummaryEntry = tuple[bytes, str, str, "Summary"]
+# path -> (digest, package and top-level packages looked for, the checked modules it may import)
+_ImportsEntry = tuple[bytes, str, tuple[str, ...]]
 
 
 def digest(source: bytes) -> bytes:
@@ -52,6 +61,8 @@ def digest(source: bytes) -> bytes:
 class Cache:
     directory: str
     _entries: dict[str, _Entry] = field(default_factory=dict)
+    _summaries: dict[str, _SummaryEntry] = field(default_factory=dict)
+    _imports: dict[str, _ImportsEntry] = field(default_factory=dict)
     _changed: bool = False
 
     @property
@@ -67,15 +78,54 @@ class Cache:
                 data = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
             return cache  # none yet, unreadable or corrupt: start afresh
-        if isinstance(data, tuple) and len(data) == 2 and data[0] == _FORMAT:
-            entries = data[1]
+        if isinstance(data, tuple) and len(data) == 4 and data[0] == _FORMAT:
+            entries, summaries, imports = data[1], data[2], data[3]
             if isinstance(entries, dict):
                 cache._entries = {
                     path: entry
                     for path, entry in entries.items()
                     if isinstance(path, str) and _well_formed(entry)
                 }
+            if isinstance(summaries, dict):
+                cache._summaries = {
+                    path: entry
+                    for path, entry in summaries.items()
+                    if isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 4
+                }
+            if isinstance(imports, dict):
+                cache._imports = {
+                    path: entry
+                    for path, entry in imports.items()
+                    if isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 3
+                }
         return cache
+
+    def imports(self, path: str, source_digest: bytes, package: str) -> tuple[str, ...] | None:
+        """The modules `path` may import, read from the same content with the same `package`
+        (which says, too, which top-level packages the checked files make up)."""
+        entry = self._imports.get(path)
+        if entry is None or entry[:2] != (source_digest, package):
+            return None
+        return entry[2] if isinstance(entry[2], tuple) else None
+
+    def put_imports(
+        self, path: str, source_digest: bytes, package: str, names: tuple[str, ...]
+    ) -> None:
+        self._imports[path] = (source_digest, package, names)
+        self._changed = True
+
+    def summary(self, path: str, source_digest: bytes, module: str, package: str) -> Summary | None:
+        """The summary of `path` made from the same content under the same module name."""
+        entry = self._summaries.get(path)
+        if entry is None or entry[:3] != (source_digest, module, package):
+            return None
+        return entry[3] if isinstance(entry[3], tuple) else None
+
+    def put_summary(
+        self, path: str, source_digest: bytes, module: str, package: str, summary: Summary
+    ) -> None:
+        self._summaries[path] = (source_digest, module, package, summary)
+        self._changed = True
 
     def get(self, path: str, source_digest: bytes, enabled: frozenset[str]) -> FileOutcome | None:
         entry = self._entries.get(path)
@@ -109,7 +159,7 @@ class Cache:
         try:
             target = self.path
             _prepare(self.directory, os.path.dirname(target))
-            data = marshal.dumps((_FORMAT, self._entries))
+            data = marshal.dumps((_FORMAT, self._entries, self._summaries, self._imports))
             import tempfile  # noqa: PLC0415 (only when there is something to write)
 
             descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")

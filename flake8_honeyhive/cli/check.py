@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import ConfigError, parse_override
@@ -29,10 +29,14 @@ from flake8_honeyhive.cli.streams import (
     FileOutput,
     OutputError,
     error,
+    info,
     use_color,
     warn,
 )
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.project import Summaries
 
 __all__ = ["STDIN", "run_check"]
 
@@ -127,9 +131,17 @@ def _run(arguments: CheckArguments, resolver: Resolver, cwd: str, out: Writer) -
         cache=cache,
         ignore_noqa=arguments.ignore_noqa,
         fix=fix,
+        roots_for=resolver.src_for,
     )
     if cache is not None and (failure := cache.save()) and not arguments.quiet:
         warn(failure)
+    if arguments.verbose:
+        checked = len(result.outcomes) - result.from_cache
+        info(
+            f"{checked} file{'s' if checked != 1 else ''} checked, {result.from_cache} from the "
+            f"cache; {result.summarised} module{'s' if result.summarised != 1 else ''} summarised "
+            "for their importers"
+        )
     stdin_path = None
     if read_stdin:
         stdin_path = _check_stdin(arguments, resolver, result, fix)
@@ -211,8 +223,15 @@ def _check_stdin(
         and settings.excludes.excludes(path, settings.project_root)
     )
     enabled = frozenset() if excluded else settings.enabled_for(path)
-    if enabled and needs_checking(source, enabled):
-        check_jobs([FileJob(path, source, enabled, arguments.ignore_noqa, fix)], result, jobs=1)
+    project: Summaries = ()
+    package = ""
+    if filename and enabled:
+        from flake8_honeyhive.cli.crossmodule import project_on_disk  # noqa: PLC0415
+
+        project, package = project_on_disk(path, source, settings.src)
+    if enabled and needs_checking(source, enabled, anywhere=bool(project)):
+        job = FileJob(path, source, enabled, arguments.ignore_noqa, fix, project, package)
+        check_jobs([job], result, jobs=1)
     else:
         result.sources[path] = source  # unchanged, for `--fix` to print back
     return path

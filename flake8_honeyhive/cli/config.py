@@ -58,6 +58,7 @@ class FileConfig:
     fix: bool | None = None
     unsafe_fixes: bool | None = None
     show_fixes: bool | None = None
+    src: tuple[str, ...] | None = None  # source roots, relative to `root`
 
 
 def config_in(directory: str, names: Collection[str] | None = None) -> str | None:
@@ -195,6 +196,7 @@ _KEYS: Mapping[str, tuple[str, Callable[[object, str], object]]] = {
     "fix": ("fix", _boolean),
     "unsafe-fixes": ("unsafe_fixes", _boolean),
     "show-fixes": ("show_fixes", _boolean),
+    "src": ("src", _strings),
 }
 
 

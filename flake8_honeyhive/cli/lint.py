@@ -18,6 +18,7 @@ from flake8_honeyhive.rules import ENGINE_RULES, HH100, SESSION_ATTRIBUTES, rebi
 
 if TYPE_CHECKING:
     from flake8_honeyhive.findings import Finding
+    from flake8_honeyhive.project import Summaries
 
 __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "lint_source", "needs_checking"]
 
@@ -48,11 +49,15 @@ class FileJob:
     ignore_noqa: bool = False  # `--ignore-noqa`: every finding is reported, and HH100 is off
     # `--fix`: None (report only), or the fixes to apply: "safe", or "unsafe" (safe ones too).
     fix: str | None = None
+    # The summaries of the checked modules it imports (see `crossmodule`), and its package.
+    project: Summaries = ()
+    package: str = ""
 
 
-def needs_checking(source: bytes, enabled: frozenset[str]) -> bool:
-    """False when the file cannot yield a diagnostic: a microsecond test on its bytes."""
-    if could_have_findings(source):
+def needs_checking(source: bytes, enabled: frozenset[str], *, anywhere: bool = False) -> bool:
+    """False when the file cannot yield a diagnostic: a microsecond test on its bytes (with
+    `anywhere`, for a file checked with other modules' summaries: see `could_have_findings`)."""
+    if could_have_findings(source, anywhere=anywhere):
         return True
     return HH100.code in enabled and _HH_NOQA.search(source) is not None
 
@@ -83,8 +88,15 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
     # large repository parse none.
     from flake8_honeyhive.checker import check_source  # noqa: PLC0415
 
+    project = None
+    if job.project:
+        from flake8_honeyhive.project import Project  # noqa: PLC0415
+
+        project = Project(dict(job.project))
     try:
-        findings = check_source(source, job.path) if job.enabled & _ENGINE_CODES else []
+        findings = []
+        if job.enabled & _ENGINE_CODES:
+            findings = check_source(source, job.path, project=project, package=job.package)
     except Exception as error:  # whatever happens, no input file may crash the command
         return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(source), error),))
     findings = [finding for finding in findings if finding.code in job.enabled]

@@ -98,6 +98,7 @@ class CheckArguments:
     isolated: bool = False
     config_overrides: tuple[str, ...] = ()  # `--config KEY=VALUE`, in order
     config_paths: tuple[str, ...] = ()  # every `--config PATH` given (more than one: an error)
+    verbose: bool = False
     output_file: str | None = None
     show_settings: bool = False
     color: str = "auto"
@@ -278,6 +279,13 @@ def _check_parser() -> argparse.ArgumentParser:
     out.add_argument(
         "-s", "--silent", action="store_true", help="print nothing; only the exit status tells"
     )
+    out.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also print, on stderr, how many files were checked, taken from the cache, and "
+        "summarised for the modules that import them",
+    )
     parser.add_argument(
         "--jobs",
         type=_positive,
@@ -353,6 +361,7 @@ def parse_check(argv: Sequence[str]) -> CheckArguments:
         statistics=namespace.statistics,
         exit_zero=namespace.exit_zero,
         quiet=namespace.quiet or namespace.silent,
+        verbose=namespace.verbose and not (namespace.quiet or namespace.silent),
         silent=namespace.silent,
         show_files=namespace.show_files,
         jobs=namespace.jobs,

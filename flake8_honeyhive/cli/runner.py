@@ -22,6 +22,7 @@ from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
 from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file, needs_checking
 from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.fixes.model import UNSAFE
+from flake8_honeyhive.prefilter import could_have_findings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -54,6 +55,8 @@ class RunResult:
     sources: dict[str, bytes] = field(default_factory=dict)
     # How many worker processes checked the files (0: all were checked in this process).
     parallel_workers: int = 0
+    from_cache: int = 0  # outcomes taken from the cache
+    summarised: int = 0  # modules parsed to summarise them for their importers
 
 
 def available_cores() -> int:
@@ -70,6 +73,7 @@ def check_files(
     cache: Cache | None = None,
     ignore_noqa: bool = False,
     fix: str | None = None,
+    roots_for: Callable[[str], Sequence[str]] | None = None,
 ) -> RunResult:
     """Read, pre-filter and check `paths`; `enabled_for` gives each file's enabled rule codes.
 
@@ -78,10 +82,29 @@ def check_files(
     honoured (the cache, which holds results with them honoured, must then not be given). With
     `fix` ("safe" or "unsafe"), files are fixed as they are checked (`FileOutcome.fixed_source`);
     a cached result is used only if it has nothing to fix, and fixed files are not cached.
+    With `roots_for` (each file's source roots), files that import other checked modules are
+    checked with those modules' summaries (see `crossmodule`).
     """
     result = RunResult()
     keys: dict[str, bytes] = {}
     stream = _Stream(result, jobs)
+    cross = None
+    if roots_for is not None:
+        from flake8_honeyhive.cli.crossmodule import CrossModule  # noqa: PLC0415
+
+        cross = CrossModule.for_paths(paths, roots_for, cache)
+
+    def queue(job: FileJob, key: bytes | None) -> None:
+        if cache is not None:
+            key = keys[job.path] = key or digest(job.source)
+            cached = cache.get(job.path, key, job.enabled)
+            if cached is not None and not (fix and _has_fixes(cached, fix)):
+                result.outcomes.append(cached)
+                result.sources[job.path] = job.source
+                result.from_cache += 1
+                return
+        stream.add(job)
+
     try:
         for path in paths:
             enabled = enabled_for(path)
@@ -93,16 +116,29 @@ def check_files(
             except OSError as error:
                 result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
                 continue
-            if not needs_checking(source, enabled):
+            # Hashed once, here, for a file the cache and the imports' cache may be asked about.
+            key = None
+            if cache is not None and could_have_findings(source, anywhere=True):
+                key = digest(source)
+            if cross is not None and cross.hold_back(path, source, enabled, key):
                 continue
-            if cache is not None:
-                key = keys[path] = digest(source)
-                cached = cache.get(path, key, enabled)
-                if cached is not None and not (fix and _has_fixes(cached, fix)):
-                    result.outcomes.append(cached)
-                    result.sources[path] = source
-                    continue
-            stream.add(FileJob(path, source, enabled, ignore_noqa, fix))
+            if needs_checking(source, enabled):
+                queue(FileJob(path, source, enabled, ignore_noqa, fix), key)
+        if cross is not None:
+            for held in cross.jobs():
+                source, enabled = held.held.source, held.held.enabled
+                if needs_checking(source, enabled, anywhere=bool(held.project)):
+                    job = FileJob(
+                        held.held.path,
+                        source,
+                        enabled,
+                        ignore_noqa,
+                        fix,
+                        held.project,
+                        held.package,
+                    )
+                    queue(job, held.key)
+            result.summarised = cross.summarised
         stream.finish()
     except BaseException:  # Ctrl-C, SIGTERM: end the workers now
         stream.stop()

@@ -26,6 +26,7 @@ from flake8_honeyhive.cli.config import (
 )
 from flake8_honeyhive.cli.discovery import DEFAULT_EXCLUDES
 from flake8_honeyhive.cli.globs import GlobError, PathPatterns, PatternSpec, PerFileIgnore
+from flake8_honeyhive.cli.modules import DEFAULT_SRC
 from flake8_honeyhive.cli.options import CommandLine
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT
 from flake8_honeyhive.cli.selectors import Selection, expand, resolve
@@ -53,6 +54,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     per_file_ignore_patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Where module names start (absolute paths), as ruff's `src`: `from app.tracing import ...`
+    # is `<root>/app/tracing.py` for one of these roots.
+    src: tuple[str, ...] = ()
 
     def enabled_for(self, path: str) -> frozenset[str]:
         """The rules to check in `path`, after `per-file-ignores`."""
@@ -119,6 +123,10 @@ def settings_from(config: FileConfig, command_line: CommandLine, cwd: str) -> Se
         ),
         extend_exclude=(*config.extend_exclude, *command_line.extend_exclude),
         per_file_ignore_patterns=config.per_file_ignores,
+        src=tuple(
+            os.path.normpath(os.path.join(config.root, root))
+            for root in (DEFAULT_SRC if config.src is None else config.src)
+        ),
     )
 
 
@@ -188,6 +196,9 @@ class Resolver:
 
     def enabled_for(self, path: str) -> frozenset[str]:
         return self.for_path(path).enabled_for(path)
+
+    def src_for(self, path: str) -> tuple[str, ...]:
+        return self.for_path(path).src
 
 
 def build_settings(command_line: CommandLine, cwd: str) -> Settings:

@@ -58,4 +58,5 @@ file_resolver.respect_gitignore = {_boolean(run.respect_gitignore)}
 # Linter Settings
 linter.rules.enabled = {_list(enabled)}
 linter.per_file_ignores = {per_file}
+linter.src = {_list(_string(item) for item in settings.src)}
 """

@@ -19,6 +19,7 @@ __all__ = [
     "Output",
     "OutputError",
     "error",
+    "info",
     "protect_standard_descriptors",
     "use_color",
     "warn",
@@ -63,6 +64,10 @@ def _to_stderr(text: str) -> None:
 
 def warn(message: str) -> None:
     _to_stderr(f"warning: {message}\n")
+
+
+def info(message: str) -> None:
+    _to_stderr(f"info: {message}\n")
 
 
 def error(message: str) -> None:

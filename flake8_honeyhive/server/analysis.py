@@ -2,6 +2,8 @@
 
 The buffer is checked with the settings of the configuration closest to its path (as the command
 does), so that the editor and the command agree; files the configuration excludes get nothing.
+Names it imports from other modules of the project hold what those modules hold as saved on disk
+(their summaries are kept for the session, by content).
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import tokenize
 from dataclasses import dataclass
 
 from flake8_honeyhive.cli.apply import directive_edits
+from flake8_honeyhive.cli.cache import DEFAULT_CACHE_DIR, Cache
 from flake8_honeyhive.cli.config import CONFIG_FILES
+from flake8_honeyhive.cli.crossmodule import project_on_disk
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
 from flake8_honeyhive.cli.fixing import fix_file
 from flake8_honeyhive.cli.lint import FileJob, lint_source, needs_checking
 from flake8_honeyhive.cli.options import CommandLine
 from flake8_honeyhive.cli.settings import Resolver, Settings
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE, Edit
+from flake8_honeyhive.project import Summaries
 from flake8_honeyhive.rules import HH100
 
 __all__ = ["Buffer", "Linter", "is_configuration"]
@@ -61,6 +66,7 @@ class Linter:
     def __init__(self, root: str) -> None:
         self.root = root
         self._resolver: Resolver | None = None
+        self._summaries = Cache(os.path.join(root, DEFAULT_CACHE_DIR))  # in memory: never saved
 
     def invalidate(self) -> None:
         self._resolver = None
@@ -76,9 +82,14 @@ class Linter:
             return None  # excluded by the configuration, as the command would skip it
         name = path or "<untitled>"
         enabled = settings.enabled_for(name)
-        if not enabled or not needs_checking(source, enabled):
+        project: Summaries = ()
+        package = ""
+        if path and enabled:
+            # The modules it imports, as saved on disk; their summaries are kept by content.
+            project, package = project_on_disk(path, source, settings.src, self._summaries)
+        if not enabled or not needs_checking(source, enabled, anywhere=bool(project)):
             return None
-        return FileJob(name, source, enabled, fix=fix)
+        return FileJob(name, source, enabled, fix=fix, project=project, package=package)
 
     def lint(self, path: str | None, text: str) -> Buffer:
         source = _encode(text)

@@ -20,11 +20,12 @@ from tests.expectations import (
 
 
 def _expected(paths: list[Path]) -> Counter[tuple[str, int, str]]:
+    """What the command reports: it sees the whole project (`[project: ...]` findings too)."""
     return Counter(
         {
             (path.name, line, code): count
             for path in paths
-            for (line, code), count in expected_findings(path).items()
+            for (line, code), count in expected_findings(path, project=True).items()
         }
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import os
@@ -531,3 +532,26 @@ def test_azure_logging_commands(tree: Path) -> None:
         f"columnnumber=1;code=HH001;]{HH001_MESSAGE}"
     )
     assert run.lines[1].endswith("code=invalid-syntax;]SyntaxError: invalid syntax")
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {0: "changed"},  # the first line
+        {39: "changed"},  # the last
+        {12: "changed"},
+        {3: "changed", 30: "changed"},  # two places: an import added at the top, the call below
+        {20: None},  # a line removed
+    ],
+)
+def test_fix_diffs_compare_only_the_changed_stretch(edits: dict[int, str | None]) -> None:
+    """`full` shows a fix as a diff of the changed lines only, numbered in the whole file: the
+    same groups as comparing the whole texts (which is quadratic in the repeated lines of a large
+    file), with lines repeated as in real code."""
+    from flake8_honeyhive.cli.output.full import _changed_groups  # noqa: PLC0415
+
+    old = [("" if i % 3 else ")") if i % 2 else f"line {i}" for i in range(40)]
+    edited = [edits.get(i, line) for i, line in enumerate(old)]
+    new = [line for line in edited if line is not None]
+    whole = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    assert _changed_groups(old, new) == list(whole.get_grouped_opcodes(1))

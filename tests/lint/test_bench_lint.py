@@ -61,8 +61,15 @@ def test_dense_corpus_is_deterministic_python_that_uses_the_sdk(tmp_path: Path) 
             }
         )
     assert trees[0] == trees[1]
-    modules = {name: source for name, source in trees[0].items() if "__init__" not in name}
+    shared = {name for name in trees[0] if name.endswith("/tracing.py")}
+    assert len(shared) == 1  # each package's shared tracer, imported by some of its modules
+    modules = {
+        name: source
+        for name, source in trees[0].items()
+        if "__init__" not in name and name not in shared
+    }
     assert len(modules) == 40
+    assert any(b"from .tracing import tracer as shared_tracer" in s for s in modules.values())
     for name, source in modules.items():
         ast.parse(source, filename=name)
         assert b"import honeyhive" in source or b"from honeyhive" in source, name

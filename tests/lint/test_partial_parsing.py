@@ -408,3 +408,34 @@ def test_newer_pythons_give_the_findings_of_a_full_parse() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "same"
+
+
+def test_modules_checked_with_the_project_get_the_findings_of_a_full_parse() -> None:
+    """The path of a module checked with other modules' summaries (`honeyhive-lint` on a
+    project): the pre-filter lets files without `honeyhive` through, partial parsing keeps the
+    imports the rule lines use, and the findings are those of the whole tree."""
+    from flake8_honeyhive.cli.modules import ModuleIndex  # noqa: PLC0415
+    from flake8_honeyhive.project import Project  # noqa: PLC0415
+    from flake8_honeyhive.summary import summarise  # noqa: PLC0415
+
+    root = REPO_ROOT / "tests" / "fixtures_project"
+    paths = sorted(str(path) for path in root.rglob("*.py"))
+    index = ModuleIndex(paths, lambda _path: (str(root), str(root / "src")))
+    summaries = {}
+    packages = {}
+    for path in paths:
+        named = index.name_of(path)
+        assert named is not None, path
+        source = Path(path).read_bytes()
+        summaries[named[0]] = summarise(ast.parse(source), source, *named)
+        packages[path] = named[1]
+    project = Project(summaries)
+    found = 0
+    for path in paths:
+        source = Path(path).read_bytes()
+        package = packages[path]
+        findings = check_source(source, path, project=project, package=package)
+        whole = find_violations(ast.parse(source), source, project=project, package=package)
+        assert findings == whole, path
+        found += len(findings)
+    assert found == 20  # tests/fixtures_project/expected.txt

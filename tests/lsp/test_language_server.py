@@ -266,3 +266,28 @@ def test_server_takes_no_arguments(arguments: list[str], tmp_path: Path) -> None
     run = lint(*arguments, cwd=tmp_path)
     assert run.returncode == 2
     assert run.stderr.startswith("error: `server` takes no arguments")
+
+
+def test_a_buffer_sees_the_tracers_of_the_modules_it_imports(tmp_path: Path) -> None:
+    """The buffer never imports honeyhive; its tracer comes from another module, as saved."""
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/tracing.py": "from honeyhive import HoneyHiveTracer\n"
+            "tracer = HoneyHiveTracer.init()\n",
+        },
+    )
+    buffer = "from app.tracing import tracer\n\ntracer.create_session()\n"
+
+    async def scenario() -> None:
+        async with session(tmp_path) as editor:
+            uri = editor.open(tmp_path / "app" / "main.py", buffer)
+            shown = await editor.diagnostics(uri)
+            assert [(d.code, d.range.start.line) for d in shown] == [(HH002.code, 2)]
+            # Not a tracer any more, once that module is saved so.
+            (tmp_path / "app" / "tracing.py").write_text("tracer = object()\n")
+            editor.change(uri, 2, buffer + "\n")
+            assert await editor.diagnostics(uri) == []
+
+    asyncio.run(scenario())

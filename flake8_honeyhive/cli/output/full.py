@@ -81,8 +81,7 @@ def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
     as in the fixed file, removed lines marked `-` and added ones `+`."""
     old_lines = source.text.splitlines()
     new_lines = apply_fixes(source.text, [fix])[0].splitlines()
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    groups = list(matcher.get_grouped_opcodes(1))
+    groups = _changed_groups(old_lines, new_lines)
     last = max((group[-1][4] for group in groups), default=1)
     width = len(str(max(last, 1)))
     blank = " " * width
@@ -101,6 +100,33 @@ def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
                 out.append(report.paint(f"{row + 1:>{width}} + {_shown(new_lines[row])}", GREEN))
     out.append(f"{blank} |")
     return out
+
+
+# Above this many lines between the first and the last change, lines that occur very often (blank
+# lines, closing brackets) are not used as anchors: finding the longest match is quadratic in them.
+_EXACT_DIFF_LINES = 1000
+
+
+def _changed_groups(old: list[str], new: list[str]) -> list[list[tuple[str, int, int, int, int]]]:
+    """`SequenceMatcher.get_grouped_opcodes(1)` of the two texts, compared only from the first
+    line that differs to the last (a fix changes a few lines of a file of any size)."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    start = max(head - 1, 0)  # one line of context on each side
+    old_end, new_end = min(len(old) - tail + 1, len(old)), min(len(new) - tail + 1, len(new))
+    exact = old_end - start <= _EXACT_DIFF_LINES
+    matcher = difflib.SequenceMatcher(
+        None, old[start:old_end], new[start:new_end], autojunk=not exact
+    )
+    return [
+        [(tag, a + start, b + start, c + start, d + start) for tag, a, b, c, d in group]
+        for group in matcher.get_grouped_opcodes(1)
+    ]
 
 
 def _shown(line: str) -> str:

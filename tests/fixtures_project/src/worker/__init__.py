@@ -1,0 +1,1 @@
+"""A src/ layout package: its modules are named `worker.*`."""

@@ -1,0 +1,3 @@
+from app.tracing import tracer as worker_tracer
+
+__all__ = ["worker_tracer"]
