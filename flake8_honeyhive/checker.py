@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import gc
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.detect import find_violations, hot_lines
 from flake8_honeyhive.findings import Finding
@@ -14,7 +14,14 @@ from flake8_honeyhive.prefilter import could_have_findings
 if TYPE_CHECKING:
     from flake8_honeyhive.project import Project
 
-__all__ = ["Finding", "check_source", "check_tree", "could_have_findings"]
+__all__ = [
+    "Checked",
+    "Finding",
+    "check_module",
+    "check_source",
+    "check_tree",
+    "could_have_findings",
+]
 
 
 def check_tree(tree: ast.Module, source: str | bytes) -> list[Finding]:
@@ -24,6 +31,14 @@ def check_tree(tree: ast.Module, source: str | bytes) -> list[Finding]:
     return find_violations(tree, source)
 
 
+class Checked(NamedTuple):
+    """A module's findings, and the tree the rules read (None when nothing needed parsing): only
+    the statements they need, at the positions of a full parse, which the fixes read too."""
+
+    findings: list[Finding]
+    tree: ast.Module | None
+
+
 def check_source(
     source: bytes | str,
     filename: str = "<stdin>",
@@ -31,6 +46,17 @@ def check_source(
     project: Project | None = None,
     package: str | None = None,
 ) -> list[Finding]:
+    """Parse and check one module: :func:`check_module`'s findings."""
+    return check_module(source, filename, project=project, package=package).findings
+
+
+def check_module(
+    source: bytes | str,
+    filename: str = "<stdin>",
+    *,
+    project: Project | None = None,
+    package: str | None = None,
+) -> Checked:
     """Parse and check one module.
 
     Only the top-level statements the rules read are parsed when that is certain to give the
@@ -42,7 +68,7 @@ def check_source(
     never names ``honeyhive`` is then checked too.
     """
     if not could_have_findings(source, anywhere=project is not None):
-        return []
+        return Checked([], None)
     lines = hot_lines(source)
     collecting = gc.isenabled()
     # Building a tree makes no reference cycles, and the engine breaks its own when it is done
@@ -51,7 +77,8 @@ def check_source(
     gc.disable()
     try:
         tree = _parse(source, filename, lines)
-        return find_violations(tree, source, lines, project=project, package=package)
+        findings = find_violations(tree, source, lines, project=project, package=package)
+        return Checked(findings, tree)
     finally:
         if collecting:
             gc.enable()

@@ -86,7 +86,7 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
     """The diagnostics of `source` (the job's file, or a fixed version of it), with their fixes."""
     # Imported here: the engine loads with the first file that needs parsing, and most runs over a
     # large repository parse none.
-    from flake8_honeyhive.checker import check_source  # noqa: PLC0415
+    from flake8_honeyhive.checker import Checked, check_module  # noqa: PLC0415
 
     project = None
     if job.project:
@@ -94,12 +94,12 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
 
         project = Project(dict(job.project))
     try:
-        findings = []
+        checked = Checked([], None)
         if job.enabled & _ENGINE_CODES:
-            findings = check_source(source, job.path, project=project, package=job.package)
+            checked = check_module(source, job.path, project=project, package=job.package)
     except Exception as error:  # whatever happens, no input file may crash the command
         return FileOutcome(job.path, (error_diagnostic(job.path, SourceText(source), error),))
-    findings = [finding for finding in findings if finding.code in job.enabled]
+    findings = [finding for finding in checked.findings if finding.code in job.enabled]
     hygiene = (
         HH100.code in job.enabled and not job.ignore_noqa and _HH_NOQA.search(source) is not None
     )
@@ -150,7 +150,7 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
     if text.encoding is not None and any(map(_may_have_a_fix, reported)):
         from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
 
-        fixes = compute_fixes(text.text, reported)
+        fixes = compute_fixes(text.text, reported, checked.tree)
         diagnostics = [d._replace(fix=fix) for d, fix in zip(diagnostics, fixes, strict=True)]
     if hygiene and suppressions is not None:
         from flake8_honeyhive.cli.unused_noqa import unused_noqa  # noqa: PLC0415

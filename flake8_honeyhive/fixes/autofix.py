@@ -114,16 +114,24 @@ _NESTED_SCOPES: Final = (
 Span = tuple[int, int, int, int]
 
 
-def compute_fixes(text: str, findings: Sequence[Finding]) -> list[Fix | None]:
-    """The fix of each finding in `text` (the module's decoded source), or None."""
+def compute_fixes(
+    text: str, findings: Sequence[Finding], tree: ast.Module | None = None
+) -> list[Fix | None]:
+    """The fix of each finding in `text` (the module's decoded source), or None.
+
+    `tree` is the one the findings came from, if the caller has it: the engine's tree holds
+    every statement a fix reads (those on a finding's line, the module's honeyhive imports, and
+    whatever binds a name they spell), at a full parse's positions. Without it, `text` is parsed.
+    """
     if not findings:
         return []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [None] * len(findings)
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return [None] * len(findings)
     global_lines = lines_matching(text, _GLOBAL_TEXT, _GLOBAL_BYTES)
     module = ModuleInfo(tree, has_walrus=":=" in text, global_lines=global_lines)
     try:

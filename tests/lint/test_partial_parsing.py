@@ -29,6 +29,7 @@ from flake8_honeyhive import partial
 from flake8_honeyhive.checker import check_source
 from flake8_honeyhive.detect import find_violations, hot_lines
 from flake8_honeyhive.findings import Finding
+from flake8_honeyhive.fixes.model import Fix
 from tests.robustness.test_engine_inputs import PYTHON_312
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -439,3 +440,25 @@ def test_modules_checked_with_the_project_get_the_findings_of_a_full_parse() -> 
         assert findings == whole, path
         found += len(findings)
     assert found == 20  # tests/fixtures_project/expected.txt
+
+
+def _fixes_from_both_trees(source: bytes) -> tuple[list[Fix | None], list[Fix | None]]:
+    """The fixes computed on the engine's tree (what `honeyhive-lint` does) and on a full parse."""
+    from flake8_honeyhive.checker import check_module  # noqa: PLC0415
+    from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
+
+    text = source.decode("utf-8-sig")
+    findings, tree = check_module(source)
+    return compute_fixes(text, findings, tree), compute_fixes(text, findings)
+
+
+def test_fixes_from_the_engines_tree_are_those_of_a_full_parse(dense_sample: list[Path]) -> None:
+    """The fixes read the engine's partial tree: every statement they read is in it (a finding's
+    line, the honeyhive imports, what binds a name spelled there), so they are the same edits."""
+    examples = sorted((REPO_ROOT / "examples").rglob("*.py"))
+    fixed = 0
+    for path in [*FIXTURES, *examples, *dense_sample]:
+        ours, whole = _fixes_from_both_trees(path.read_bytes())
+        assert ours == whole, path
+        fixed += sum(fix is not None for fix in whole)
+    assert fixed > 40  # the comparison covers many fixes, of every kind the fixtures hold
