@@ -17,11 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-import requests
 from opentelemetry.context import _SUPPRESS_INSTRUMENTATION_KEY, attach, set_value
 
 from honeyhive.tracer import jsonsafe
-from honeyhive.tracer.http import TRANSPORT_ERRORS, Reply, SessionTransport, Transport
+from honeyhive.tracer.http import TRANSPORT_ERRORS, Reply, Transport
 from honeyhive.tracer.stats import Counters, RateLimitedLog
 from honeyhive.tracer.waiting import FlushCallback, GiveUp, Watchers, call_settled, wait_until
 
@@ -70,7 +69,7 @@ class RestSender:
         self,
         server_url: str,
         api_key: str,
-        transport: Transport | requests.Session,
+        transport: Transport,
         counters: Counters,
         *,
         max_queue: int = MAX_QUEUE,
@@ -82,10 +81,7 @@ class RestSender:
             "Content-Type": "application/json",
             "User-Agent": user_agent,
         }
-        # A bare session (tests, the application's own) is used as it is.
-        self._transport = (
-            SessionTransport(transport) if isinstance(transport, requests.Session) else transport
-        )
+        self._transport = transport
         self._counters = counters
         self._max_queue = max_queue
         self._queue: collections.deque[RestCall] = collections.deque()

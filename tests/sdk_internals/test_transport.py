@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from honeyhive.tracer import rest
 from honeyhive.tracer.attributes import SESSION_ID
+from honeyhive.tracer.http import SessionTransport
 from honeyhive.tracer.rest import RestCall, RestSender
 from honeyhive.tracer.span_export import BatchExportProcessor
 from honeyhive.tracer.stats import Counters
@@ -21,9 +22,9 @@ from .conftest import Backend
 
 
 @pytest.fixture
-def http() -> Iterator[requests.Session]:
+def http() -> Iterator[SessionTransport]:
     session = requests.Session()
-    yield session
+    yield SessionTransport(session)
     session.close()
 
 
@@ -37,7 +38,7 @@ def call(i: int) -> RestCall:
 
 
 def test_calls_arrive_in_order_with_the_key_header(
-    backend: Backend, http: requests.Session
+    backend: Backend, http: SessionTransport
 ) -> None:
     counters = Counters()
     sender = RestSender(backend.url, "the-key", http, counters)
@@ -51,7 +52,7 @@ def test_calls_arrive_in_order_with_the_key_header(
 
 
 def test_5xx_and_429_are_retried_then_delivered(
-    backend: Backend, http: requests.Session, fast_backoff: None
+    backend: Backend, http: SessionTransport, fast_backoff: None
 ) -> None:
     backend.fail_next, backend.fail_status = 2, 503
     counters = Counters()
@@ -70,7 +71,7 @@ def test_5xx_and_429_are_retried_then_delivered(
 
 
 def test_4xx_is_dropped_without_retry(
-    backend: Backend, http: requests.Session, caplog: pytest.LogCaptureFixture
+    backend: Backend, http: SessionTransport, caplog: pytest.LogCaptureFixture
 ) -> None:
     backend.status = 401
     counters = Counters()
@@ -84,7 +85,7 @@ def test_4xx_is_dropped_without_retry(
 
 
 def test_exhausted_retries_are_counted(
-    closed_url: str, http: requests.Session, fast_backoff: None
+    closed_url: str, http: SessionTransport, fast_backoff: None
 ) -> None:
     counters = Counters()
     sender = RestSender(closed_url, "k", http, counters)
@@ -97,7 +98,7 @@ def test_exhausted_retries_are_counted(
 
 
 def test_full_queue_drops_and_flush_keeps_its_deadline(
-    backend: Backend, http: requests.Session
+    backend: Backend, http: SessionTransport
 ) -> None:
     backend.release.clear()  # the server stalls
     counters = Counters()
@@ -113,7 +114,7 @@ def test_full_queue_drops_and_flush_keeps_its_deadline(
     sender.close(5)
 
 
-def test_close_with_a_dead_server_returns_quickly(closed_url: str, http: requests.Session) -> None:
+def test_close_with_a_dead_server_returns_quickly(closed_url: str, http: SessionTransport) -> None:
     counters = Counters()
     sender = RestSender(closed_url, "k", http, counters)
     for i in range(50):
