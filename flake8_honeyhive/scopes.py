@@ -117,6 +117,9 @@ class ModuleInfo:
         self._scopes.clear()
         self._classes.clear()
         self.late_globals.clear()
+        # The module's scope refers back to this: without this link the tree would be freed only
+        # by the cyclic collector, which scans it whole.
+        del self.scope
 
     def global_bindings(self) -> dict[str, list[Binding]]:
         """Bindings made by functions through ``global`` declarations, seen from any function."""
