@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import gc
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.detect import find_violations, hot_lines
@@ -20,6 +22,7 @@ __all__ = [
     "check_module",
     "check_source",
     "check_tree",
+    "collector_paused",
     "could_have_findings",
 ]
 
@@ -70,15 +73,26 @@ def check_module(
     if not could_have_findings(source, anywhere=project is not None):
         return Checked([], None)
     lines = hot_lines(source)
-    collecting = gc.isenabled()
-    # Building a tree makes no reference cycles, and the engine breaks its own when it is done
-    # (ModuleInfo.release): the cyclic collector would only rescan the whole tree, again and
-    # again as it grows (two thirds of the time on a large file).
-    gc.disable()
-    try:
+    with collector_paused():
         tree = _parse(source, filename, lines)
         findings = find_violations(tree, source, lines, project=project, package=package)
         return Checked(findings, tree)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a tree is built and read.
+
+    Building a tree makes no reference cycles, and the engine breaks its own when it is done
+    (ModuleInfo.release): the collector would only rescan the whole tree, again and again as it
+    grows (two thirds of the time on a large file). A caller that keeps the tree should hold the
+    pause until it lets go of it: the objects it frees meanwhile no longer count towards the next
+    collection, which would otherwise scan the whole tree once more.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

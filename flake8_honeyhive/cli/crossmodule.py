@@ -175,13 +175,14 @@ class CrossModule:
 
 def _summary_of(source: bytes, path: str, module: str, package: str) -> Summary:
     # Imported here: the engine loads only when something must be parsed.
+    from flake8_honeyhive.checker import collector_paused  # noqa: PLC0415
     from flake8_honeyhive.summary import summarise  # noqa: PLC0415
 
     try:
-        with warnings.catch_warnings():
+        with collector_paused(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=path)
-        return summarise(tree, source, module, package)
+            return summarise(tree, source, module, package)
     except (SyntaxError, ValueError, RecursionError, MemoryError, UnicodeDecodeError):
         return ()  # the file's own check reports what is wrong with it
 

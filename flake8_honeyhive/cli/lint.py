@@ -75,11 +75,16 @@ class FileOutcome:
 
 
 def lint_file(job: FileJob) -> FileOutcome:
-    if job.fix is None:
-        return lint_source(job, job.source)
-    from flake8_honeyhive.cli.fixing import fix_file  # noqa: PLC0415
+    # Imported here: the engine loads with the first file that needs parsing.
+    from flake8_honeyhive.checker import collector_paused  # noqa: PLC0415
 
-    return fix_file(job)
+    # Paused until the file's tree is freed, which happens when the call below returns.
+    with collector_paused():
+        if job.fix is None:
+            return lint_source(job, job.source)
+        from flake8_honeyhive.cli.fixing import fix_file  # noqa: PLC0415
+
+        return fix_file(job)
 
 
 def lint_source(job: FileJob, source: bytes) -> FileOutcome:
