@@ -1,6 +1,6 @@
 """The fixes of HH001 and HH002 findings, computed from the module's syntax tree.
 
-Each finding's node is found again in a fresh parse of the text (the engine keeps no tree), and
+Each finding's node is found again in the engine's tree (or a fresh parse of the text), and
 the fix is built from the nodes around it, as ruff builds its fixes. A fix is offered only where
 the result is certain from this module alone: a receiver the module proves to be a tracer, names
 that mean the same at the finding as where they were bound, no comment deleted or moved. Where
@@ -15,12 +15,13 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Final
 
+from flake8_honeyhive.detect import module_info
 from flake8_honeyhive.evaluate import Evaluator
 from flake8_honeyhive.findings import Finding
 from flake8_honeyhive.fixes.imports import free_function_name
 from flake8_honeyhive.fixes.model import SAFE, UNSAFE, Edit, Fix
 from flake8_honeyhive.fixes.text import SourceMap
-from flake8_honeyhive.lines import lines_matching, spans_a_line
+from flake8_honeyhive.lines import spans_a_line
 from flake8_honeyhive.rules import (
     DECORATOR_QUALNAMES,
     FIX_ENRICH_BY_ID,
@@ -38,8 +39,6 @@ from flake8_honeyhive.values import Kind, Verdict
 
 __all__ = ["compute_fixes"]
 
-_GLOBAL_TEXT: Final = re.compile(r"\bglobal\b")
-_GLOBAL_BYTES: Final = re.compile(rb"\bglobal\b")
 _LEGACY_CALL: Final = re.compile(r"\.\s*(?:" + "|".join(sorted(LEGACY_SESSION_METHODS)) + r")\s*\(")
 
 # The order of the tracer method's positional parameters, and the keywords of
@@ -132,8 +131,7 @@ def compute_fixes(
                 tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return [None] * len(findings)
-    global_lines = lines_matching(text, _GLOBAL_TEXT, _GLOBAL_BYTES)
-    module = ModuleInfo(tree, has_walrus=":=" in text, global_lines=global_lines)
+    module = module_info(tree, text)
     try:
         fixer = _Fixer(module, SourceMap(text), sorted({finding.line for finding in findings}))
         return [fixer.fix(finding) for finding in findings]

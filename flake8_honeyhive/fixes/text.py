@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import re
 import tokenize
 from bisect import bisect_right
@@ -28,7 +29,11 @@ class SourceMap:
 
     @cached_property
     def line_starts(self) -> list[int]:
-        return [0, *(match.end() for match in _LINE_BREAK.finditer(self.text))]
+        text = self.text
+        if "\r" in text:
+            return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+        # The common case, without a regular expression: several times faster.
+        return [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
 
     @cached_property
     def newline(self) -> str:
