@@ -23,6 +23,7 @@ __all__ = [
     "SourceText",
     "error_diagnostic",
     "io_error_diagnostic",
+    "split_lines",
 ]
 
 # Names of the diagnostics that are not rule findings (their `code` is None, as in ruff's JSON).
@@ -99,10 +100,7 @@ class SourceText:
 
     @cached_property
     def lines(self) -> list[str]:
-        text = self.text
-        if "\r" not in text:  # the common case: a plain split is many times faster
-            return text.split("\n")
-        return _LINE_BREAK.split(text)
+        return split_lines(self.text)
 
     def line(self, row: int) -> str:
         """The text of a 1-based row, or "" past the end."""
@@ -122,6 +120,14 @@ class SourceText:
         row = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         return row, len(before[line_start:].decode("utf-8", errors="replace"))
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` as Python counts them (CR LF, CR or LF end a line; a form feed does not),
+    with an empty last one when the text ends with a line break."""
+    if "\r" not in text:  # the common case: a plain split is many times faster
+        return text.split("\n")
+    return _LINE_BREAK.split(text)
 
 
 def io_error_diagnostic(path: str, error: OSError) -> Diagnostic:

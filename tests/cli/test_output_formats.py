@@ -555,3 +555,36 @@ def test_fix_diffs_compare_only_the_changed_stretch(edits: dict[int, str | None]
     new = [line for line in edited if line is not None]
     whole = difflib.SequenceMatcher(None, old, new, autojunk=False)
     assert _changed_groups(old, new) == list(whole.get_grouped_opcodes(1))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_full_numbers_a_fix_as_python_counts_lines_whatever_they_end_with(
+    tmp_path: Path, newline: str
+) -> None:
+    """The fix's lines are read around its edits only; rows are those of the fixed file, counted
+    as Python counts them (a form feed ends no line), with any line ending."""
+    lines = [
+        "from honeyhive import HoneyHiveTracer",
+        "t = HoneyHiveTracer.init()",
+        "\f# a form feed, then twenty lines",
+        *(f"x{row} = {row}" for row in range(20)),
+        't.enrich_session(session_id="x")',
+        "print('done')",
+    ]
+    (tmp_path / "app.py").write_bytes(newline.join(lines).encode() + newline.encode())
+    run = lint("--no-cache", "--output-format", "full", "--unsafe-fixes", cwd=tmp_path)
+    help_block = run.stdout[run.stdout.index("help:") :].split("\n\n")[0]
+    assert help_block.splitlines() == [
+        f"help: {ENRICH_BY_ID}",
+        "   |",
+        "   - from honeyhive import HoneyHiveTracer",
+        " 1 + from honeyhive import HoneyHiveTracer, enrich_session",
+        " 2 | t = HoneyHiveTracer.init()",
+        "   ...",
+        "23 | x19 = 19",
+        '   - t.enrich_session(session_id="x")',
+        '24 + enrich_session(session_id="x", tracer=t)',
+        "25 | print('done')",
+        "   |",
+        "note: This is an unsafe fix and may change runtime behavior",
+    ]

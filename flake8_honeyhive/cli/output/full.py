@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
-from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
+from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, split_lines
 from flake8_honeyhive.cli.output import BOLD, GREEN, RED, Report
 from flake8_honeyhive.cli.output.text import body
 from flake8_honeyhive.fixes.model import UNSAFE, Fix, apply_fixes
@@ -79,10 +79,9 @@ def _snippet(diagnostic: Diagnostic, source: SourceText) -> list[str]:
 def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
     """The fix as ruff shows it under `help:`: changed lines with one line of context, numbered
     as in the fixed file, removed lines marked `-` and added ones `+`."""
-    old_lines = source.text.splitlines()
-    new_lines = apply_fixes(source.text, [fix])[0].splitlines()
+    first_row, old_lines, new_lines = _fixed_stretch(fix, source.text)
     groups = _changed_groups(old_lines, new_lines)
-    last = max((group[-1][4] for group in groups), default=1)
+    last = max((group[-1][4] for group in groups), default=0) + first_row
     width = len(str(max(last, 1)))
     blank = " " * width
     out = [f"{blank} |"]
@@ -92,14 +91,59 @@ def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
         for tag, old_start, old_end, new_start, new_end in group:
             if tag == "equal":
                 for row in range(new_start, new_end):
-                    out.append(f"{row + 1:>{width}} | {_shown(new_lines[row])}".rstrip())
+                    line = _shown(new_lines[row])
+                    out.append(f"{first_row + row + 1:>{width}} | {line}".rstrip())
                 continue
             for line in old_lines[old_start:old_end]:
                 out.append(report.paint(f"{blank} - {_shown(line)}".rstrip(), RED))
             for row in range(new_start, new_end):
-                out.append(report.paint(f"{row + 1:>{width}} + {_shown(new_lines[row])}", GREEN))
+                line = _shown(new_lines[row])
+                out.append(report.paint(f"{first_row + row + 1:>{width}} + {line}", GREEN))
     out.append(f"{blank} |")
     return out
+
+
+def _fixed_stretch(fix: Fix, text: str) -> tuple[int, list[str], list[str]]:
+    """The whole lines from the one before the fix's first edit to the one after its last, before
+    and after the fix, and how many lines come before them: a fix changes a few lines of a file
+    of any size, and the lines outside this stretch are the same in both."""
+    start = _line_start(text, _line_start(text, fix.start) - 1)  # one line of context before
+    end = _line_end(text, _line_end(text, max(edit.end for edit in fix.edits)))  # and after
+    edits = tuple(
+        edit._replace(start=edit.start - start, end=edit.end - start) for edit in fix.edits
+    )
+    stretch = text[start:end]
+    fixed = apply_fixes(stretch, [fix._replace(edits=edits)])[0]
+    return _rows_before(text, start), _lines(stretch), _lines(fixed)
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Where the line holding `offset` starts (0 for an offset before the text)."""
+    if offset <= 0:
+        return 0
+    if text.startswith("\r\n", offset - 1):
+        offset -= 1  # the LF of a CR LF ends the same line as its CR
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def _line_end(text: str, offset: int) -> int:
+    """Where the line after the one holding `offset` starts (the text's end if none does)."""
+    ends = [found for found in (text.find("\n", offset), text.find("\r", offset)) if found != -1]
+    if not ends:
+        return len(text)
+    found = min(ends)
+    return found + (2 if text.startswith("\r\n", found) else 1)
+
+
+def _rows_before(text: str, offset: int) -> int:
+    if "\r" not in text:
+        return text.count("\n", 0, offset)
+    return len(split_lines(text[:offset])) - 1
+
+
+def _lines(text: str) -> list[str]:
+    lines = split_lines(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 # Above this many lines between the first and the last change, lines that occur very often (blank
