@@ -6,6 +6,7 @@ bytes, as `ast` does), and the end is exclusive.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tokenize
@@ -76,22 +77,31 @@ class SourceText:
         self.source = source
 
     @cached_property
+    def _decoded(self) -> tuple[str | None, str]:
+        source = self.source
+        encoding: str | None = "utf-8"  # what Python assumes without a BOM or a coding cookie
+        if _may_declare_encoding(source):  # only then is the tokenizer's reading needed
+            try:
+                encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+            except (SyntaxError, LookupError):
+                encoding = None
+        if encoding is not None:
+            try:
+                return encoding, source.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        # Undecodable: good enough to show the line and place the caret.
+        return None, source.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+    @property
     def encoding(self) -> str | None:
         """The source's encoding as Python reads it (a coding cookie, a BOM), None if the bytes
         do not decode with it."""
-        try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(self.source).readline)
-            self.source.decode(encoding)
-        except (SyntaxError, LookupError, UnicodeDecodeError):
-            return None
-        return encoding
+        return self._decoded[0]
 
-    @cached_property
+    @property
     def text(self) -> str:
-        if self.encoding is not None:
-            return self.source.decode(self.encoding)
-        # Undecodable: good enough to show the line and place the caret.
-        return self.source.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return self._decoded[1]
 
     def encode(self, text: str) -> bytes:
         """Fixed text as bytes in the source's own encoding (its BOM and cookie kept)."""
@@ -120,6 +130,12 @@ class SourceText:
         row = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         return row, len(before[line_start:].decode("utf-8", errors="replace"))
+
+
+def _may_declare_encoding(source: bytes) -> bool:
+    """Whether `source` starts with a BOM or may have a coding cookie (in its first two lines)."""
+    first_two = source.split(b"\n", 2)[:2]
+    return source.startswith(codecs.BOM_UTF8) or any(b"coding" in line for line in first_two)
 
 
 def split_lines(text: str) -> list[str]:
