@@ -136,7 +136,10 @@ def _import_statements(source: bytes) -> Iterator[tuple[bytes, bytes, bytes, byt
     """(dots, module, names) of each `from` import, or (..., names) of each `import`."""
     position = source.find(b"import")
     while position != -1:
-        start = max(source.rfind(b"\n", 0, position), source.rfind(b"\r", 0, position)) + 1
+        # The line's start: after the last LF, or after a CR on the same line (both searches
+        # bounded, or each would scan back through the whole file).
+        newline = source.rfind(b"\n", 0, position)
+        start = max(newline, source.rfind(b"\r", newline + 1, position)) + 1
         found = _IMPORT.match(source, start)
         after = position + len(b"import")
         if found is not None:
