@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from flake8_honeyhive.fixes.model import Fix
+from flake8_honeyhive.fixes.text import SourceMap
 from flake8_honeyhive.rules import RULES, Rule
 
 __all__ = [
@@ -107,6 +108,11 @@ class SourceText:
         """Fixed text as bytes in the source's own encoding (its BOM and cookie kept)."""
         assert self.encoding is not None, "an undecodable file has no fixes"
         return text.encode(self.encoding)
+
+    @cached_property
+    def source_map(self) -> SourceMap:
+        """Offsets of rows and columns in the text, for fixes."""
+        return SourceMap(self.text)
 
     @cached_property
     def lines(self) -> list[str]:

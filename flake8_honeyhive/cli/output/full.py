@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from bisect import bisect_right
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, split_lines
 from flake8_honeyhive.cli.output import BOLD, GREEN, RED, Report
 from flake8_honeyhive.cli.output.text import body
 from flake8_honeyhive.fixes.model import UNSAFE, Fix, apply_fixes
+from flake8_honeyhive.fixes.text import SourceMap
 
 __all__ = ["full"]
 
@@ -76,10 +78,10 @@ def _snippet(diagnostic: Diagnostic, source: SourceText) -> list[str]:
     return out
 
 
-def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
+def _fix_diff(report: Report, fix: Fix, source: SourceMap) -> list[str]:
     """The fix as ruff shows it under `help:`: changed lines with one line of context, numbered
     as in the fixed file, removed lines marked `-` and added ones `+`."""
-    first_row, old_lines, new_lines = _fixed_stretch(fix, source.text)
+    first_row, old_lines, new_lines = _fixed_stretch(fix, source)
     groups = _changed_groups(old_lines, new_lines)
     last = max((group[-1][4] for group in groups), default=0) + first_row
     width = len(str(max(last, 1)))
@@ -103,42 +105,20 @@ def _fix_diff(report: Report, fix: Fix, source: SourceText) -> list[str]:
     return out
 
 
-def _fixed_stretch(fix: Fix, text: str) -> tuple[int, list[str], list[str]]:
+def _fixed_stretch(fix: Fix, source: SourceMap) -> tuple[int, list[str], list[str]]:
     """The whole lines from the one before the fix's first edit to the one after its last, before
     and after the fix, and how many lines come before them: a fix changes a few lines of a file
     of any size, and the lines outside this stretch are the same in both."""
-    start = _line_start(text, _line_start(text, fix.start) - 1)  # one line of context before
-    end = _line_end(text, _line_end(text, max(edit.end for edit in fix.edits)))  # and after
+    starts, text = source.line_starts, source.text
+    first = max(bisect_right(starts, fix.start) - 2, 0)  # one line of context before
+    after = bisect_right(starts, max(edit.end for edit in fix.edits)) + 1  # and one after
+    start, end = starts[first], starts[after] if after < len(starts) else len(text)
     edits = tuple(
         edit._replace(start=edit.start - start, end=edit.end - start) for edit in fix.edits
     )
     stretch = text[start:end]
     fixed = apply_fixes(stretch, [fix._replace(edits=edits)])[0]
-    return _rows_before(text, start), _lines(stretch), _lines(fixed)
-
-
-def _line_start(text: str, offset: int) -> int:
-    """Where the line holding `offset` starts (0 for an offset before the text)."""
-    if offset <= 0:
-        return 0
-    if text.startswith("\r\n", offset - 1):
-        offset -= 1  # the LF of a CR LF ends the same line as its CR
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
-
-
-def _line_end(text: str, offset: int) -> int:
-    """Where the line after the one holding `offset` starts (the text's end if none does)."""
-    ends = [found for found in (text.find("\n", offset), text.find("\r", offset)) if found != -1]
-    if not ends:
-        return len(text)
-    found = min(ends)
-    return found + (2 if text.startswith("\r\n", found) else 1)
-
-
-def _rows_before(text: str, offset: int) -> int:
-    if "\r" not in text:
-        return text.count("\n", 0, offset)
-    return len(split_lines(text[:offset])) - 1
+    return first, _lines(stretch), _lines(fixed)
 
 
 def _lines(text: str) -> list[str]:
@@ -197,7 +177,7 @@ def full(report: Report) -> str:
         if fix is not None:
             lines.append(f"{report.paint('help', BOLD)}: {fix.message}")
             if text is not None:
-                lines.extend(_fix_diff(report, fix, text))
+                lines.extend(_fix_diff(report, fix, text.source_map))
             if fix.applicability == UNSAFE:
                 lines.append("note: This is an unsafe fix and may change runtime behavior")
         blocks.append("\n".join(lines) + "\n\n")
