@@ -20,7 +20,6 @@ import hashlib
 import marshal
 import os
 import sys
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
@@ -57,13 +56,15 @@ def digest(source: bytes) -> bytes:
     return hashlib.blake2b(source, digest_size=16).digest()
 
 
-@dataclass
 class Cache:
-    directory: str
-    _entries: dict[str, _Entry] = field(default_factory=dict)
-    _summaries: dict[str, _SummaryEntry] = field(default_factory=dict)
-    _imports: dict[str, _ImportsEntry] = field(default_factory=dict)
-    _changed: bool = False
+    __slots__ = ("_changed", "_entries", "_imports", "_summaries", "directory")
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self._entries: dict[str, _Entry] = {}
+        self._summaries: dict[str, _SummaryEntry] = {}
+        self._imports: dict[str, _ImportsEntry] = {}
+        self._changed = False
 
     @property
     def path(self) -> str:

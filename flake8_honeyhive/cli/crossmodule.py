@@ -19,8 +19,7 @@ import hashlib
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.modules import DiskModules, ModuleIndex, imported_names
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["CrossModule", "HeldBack", "ProjectJob", "project_on_disk"]
 
 
-@dataclass(frozen=True, slots=True)
-class HeldBack:
+class HeldBack(NamedTuple):
     path: str
     source: bytes
     enabled: frozenset[str]
@@ -41,8 +39,7 @@ class HeldBack:
     digest: bytes | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectJob:
+class ProjectJob(NamedTuple):
     """A held-back file, ready to check: with the summaries it reaches (empty: none needed)."""
 
     held: HeldBack
@@ -51,16 +48,29 @@ class ProjectJob:
     key: bytes  # its cache key: its content and those summaries
 
 
-@dataclass
 class CrossModule:
-    index: ModuleIndex
-    cache: Cache | None = None
-    held: list[HeldBack] = field(default_factory=list)
-    any_honeyhive: bool = False
-    summaries: dict[str, Summary] = field(default_factory=dict)
-    _refers_to: dict[str, frozenset[str]] = field(default_factory=dict)
-    _names_honeyhive: dict[str, bool] = field(default_factory=dict)
-    summarised: int = 0  # parsed to summarise (the rest came from the cache)
+    __slots__ = (
+        "_names_honeyhive",
+        "_refers_to",
+        "any_honeyhive",
+        "cache",
+        "held",
+        "index",
+        "summaries",
+        "summarised",
+    )
+
+    def __init__(
+        self, index: ModuleIndex, cache: Cache | None = None, *, any_honeyhive: bool = False
+    ) -> None:
+        self.index = index
+        self.cache = cache
+        self.held: list[HeldBack] = []
+        self.any_honeyhive = any_honeyhive
+        self.summaries: dict[str, Summary] = {}
+        self._refers_to: dict[str, frozenset[str]] = {}
+        self._names_honeyhive: dict[str, bool] = {}
+        self.summarised = 0  # parsed to summarise (the rest came from the cache)
 
     @classmethod
     def for_paths(

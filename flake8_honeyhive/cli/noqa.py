@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import tokenize
-from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = [
@@ -56,8 +55,7 @@ class NoqaError(ValueError):
     """A `noqa` directive that does not parse; it suppresses nothing."""
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """A parsed directive: `codes` is None for a blanket one."""
 
     codes: frozenset[str] | None
@@ -77,8 +75,7 @@ class CodeSpan(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveText:
+class DirectiveText(NamedTuple):
     """Where a directive is in its comment: from its `#` to the end of its last code (or of
     the `noqa` keyword, for a blanket one). Text after it is the reader's, not the directive's."""
 
@@ -199,8 +196,7 @@ def parse_file_exemption(comment: str) -> Directive | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     row: int
     column: int  # of its `#`, in characters
     text: str
@@ -275,8 +271,7 @@ def _is_read_as_one_row(string: str) -> bool:
     return "f" in string[: len(string) - len(body)].lower() or body[:3] in ('"""', "'''")
 
 
-@dataclass(frozen=True, slots=True)
-class NoqaWarning:
+class NoqaWarning(NamedTuple):
     """Printed as `warning: {headline} on path:row: {detail}`, as ruff words it."""
 
     row: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
@@ -59,8 +59,7 @@ exit status:
   0 no findings; 1 findings, or files that could not be read or parsed; 2 usage or config error"""
 
 
-@dataclass(frozen=True, slots=True)
-class CommandLine:
+class CommandLine(NamedTuple):
     """The options of `check` that can override the configuration (None: not given)."""
 
     config: str | None = None
@@ -77,8 +76,7 @@ class CommandLine:
     show_fixes: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckArguments:
+class CheckArguments(NamedTuple):
     paths: tuple[str, ...]
     command_line: CommandLine
     stdin_filename: str | None
@@ -104,8 +102,7 @@ class CheckArguments:
     color: str = "auto"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleArguments:
+class RuleArguments(NamedTuple):
     code: str | None
     all: bool
     output_format: str

@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.cache import Cache, digest
@@ -48,15 +47,17 @@ CHUNKS_PER_WORKER = 4
 STREAM_CHUNK_BYTES = 256 * 1024
 
 
-@dataclass
 class RunResult:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    # The bytes of every file that was parsed, for output formats that show source lines.
-    sources: dict[str, bytes] = field(default_factory=dict)
-    # How many worker processes checked the files (0: all were checked in this process).
-    parallel_workers: int = 0
-    from_cache: int = 0  # outcomes taken from the cache
-    summarised: int = 0  # modules parsed to summarise them for their importers
+    __slots__ = ("from_cache", "outcomes", "parallel_workers", "sources", "summarised")
+
+    def __init__(self) -> None:
+        self.outcomes: list[FileOutcome] = []
+        # The bytes of every file that was parsed, for output formats that show source lines.
+        self.sources: dict[str, bytes] = {}
+        # How many worker processes checked the files (0: all were checked in this process).
+        self.parallel_workers = 0
+        self.from_cache = 0  # outcomes taken from the cache
+        self.summarised = 0  # modules parsed to summarise them for their importers
 
 
 def available_cores() -> int:
