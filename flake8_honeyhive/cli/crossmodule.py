@@ -14,13 +14,12 @@ it (if what its names hold changed), and nothing else.
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from flake8_honeyhive.cli.blake2 import blake2b
 from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.modules import DiskModules, ModuleIndex, imported_names
 from flake8_honeyhive.prefilter import could_have_findings, mentions_honeyhive
@@ -130,7 +129,7 @@ class CrossModule:
             key = held.digest or digest(held.source)
             if project:
                 # repr, not marshal: marshal's bytes depend on which strings are shared.
-                key = hashlib.blake2b(key + repr(project).encode(), digest_size=16).digest()
+                key = blake2b(key + repr(project).encode(), digest_size=16).digest()
             named = self.index.name_of(held.path)
             yield ProjectJob(held, project, named[1] if named else "", key)
 
@@ -184,7 +183,9 @@ class CrossModule:
 
 
 def _summary_of(source: bytes, path: str, module: str, package: str) -> Summary:
-    # Imported here: the engine loads only when something must be parsed.
+    # Imported here: the engine (and `ast`) loads only when something must be parsed.
+    import ast  # noqa: PLC0415
+
     from flake8_honeyhive.checker import collector_paused  # noqa: PLC0415
     from flake8_honeyhive.summary import summarise  # noqa: PLC0415
 
