@@ -6,9 +6,9 @@ bytes, as `ast` does), and the end is exclusive.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
-import tokenize
 from functools import cached_property
 from typing import NamedTuple
 
@@ -79,7 +79,12 @@ class SourceText:
         """The source's encoding as Python reads it (a coding cookie, a BOM), None if the bytes
         do not decode with it."""
         try:
-            encoding, _ = tokenize.detect_encoding(io.BytesIO(self.source).readline)
+            if _may_declare_encoding(self.source):
+                import tokenize  # noqa: PLC0415 (rare: most files have neither)
+
+                encoding, _ = tokenize.detect_encoding(io.BytesIO(self.source).readline)
+            else:
+                encoding = "utf-8"  # what `detect_encoding` says without a BOM or a cookie
             self.source.decode(encoding)
         except (SyntaxError, LookupError, UnicodeDecodeError):
             return None
@@ -122,6 +127,16 @@ class SourceText:
         row = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         return row, len(before[line_start:].decode("utf-8", errors="replace"))
+
+
+def _may_declare_encoding(source: bytes) -> bool:
+    """A BOM, or `coding` in the first two lines (as `tokenize` reads them: up to `\\n`), where
+    a coding cookie would be."""
+    if source.startswith(codecs.BOM_UTF8):
+        return True
+    first = source.find(b"\n")
+    second = source.find(b"\n", first + 1) if first != -1 else -1
+    return b"coding" in (source if second == -1 else source[:second])
 
 
 def io_error_diagnostic(path: str, error: OSError) -> Diagnostic:

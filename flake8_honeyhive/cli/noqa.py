@@ -21,7 +21,6 @@ whole file; `# ruff: noqa: HH001` (or `# flake8: noqa: HH001`) exempt it from th
 from __future__ import annotations
 
 import io
-import tokenize
 from typing import NamedTuple
 
 __all__ = [
@@ -44,11 +43,6 @@ INVALID_SUFFIX = (
 INVALID_CODE_SUFFIX = (
     "expected code to consist of uppercase letters followed by digits only (e.g. `HH001`)"
 )
-
-
-# Python 3.12+ tokenizes an f-string into parts; 3.11 gives one STRING token.
-_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
-_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
 
 
 class NoqaError(ValueError):
@@ -205,6 +199,8 @@ class Comment(NamedTuple):
 
 def _comments(text: str, lines: list[str]) -> list[Comment]:
     """Every real comment (not `#` inside a string), from the tokenizer."""
+    import tokenize  # noqa: PLC0415 (only files with a `noqa` are tokenized; a cached run none)
+
     comments: list[Comment] = []
     try:
         # newline=None: rows split on \r and \r\n as well, as the parser counts them.
@@ -232,6 +228,11 @@ def continued_rows(text: str) -> dict[int, int]:
     looks too. Spans that share a row merge. A backslash continuation is the one place where the
     tokenizer moves to a later row without a NEWLINE or NL token.
     """
+    import tokenize  # noqa: PLC0415 (as in `_comments`)
+
+    # Python 3.12+ tokenizes an f-string into parts; 3.11 gives one STRING token.
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
     spans: list[tuple[int, int]] = []
     fstring_starts: list[int] = []
     previous: tokenize.TokenInfo | None = None
@@ -243,9 +244,9 @@ def continued_rows(text: str) -> dict[int, int]:
                 and token.start[0] > previous.end[0]
             ):
                 spans.append((previous.end[0], token.start[0]))
-            if token.type == _FSTRING_START:
+            if token.type == fstring_start:
                 fstring_starts.append(token.start[0])
-            elif token.type == _FSTRING_END and fstring_starts:
+            elif token.type == fstring_end and fstring_starts:
                 spans.append((fstring_starts.pop(), token.end[0]))
             elif token.type == tokenize.STRING and _is_read_as_one_row(token.string):
                 spans.append((token.start[0], token.end[0]))
