@@ -11,7 +11,6 @@ same either way: each file's outcome is computed independently and sorted afterw
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -264,6 +263,8 @@ def _start_worker(parent: int) -> None:
     `honeyhive-lint | tee log` ends when the main process does: results travel by the pool's
     own pipes.
     """
+    import signal  # noqa: PLC0415 (signals matter only once there are workers)
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -276,6 +277,7 @@ def _die_with_parent(parent: int) -> None:
     if sys.platform != "linux":
         return  # pragma: no cover
     import ctypes  # noqa: PLC0415
+    import signal  # noqa: PLC0415
 
     pr_set_pdeathsig = 1
     try:
@@ -296,6 +298,7 @@ class _Pool:
 
     def __init__(self, workers: int) -> None:
         import multiprocessing  # noqa: PLC0415
+        import signal  # noqa: PLC0415
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
         # The engine (~40 ms of imports, its lexer compiled) loads here once, and the forked
@@ -337,6 +340,8 @@ class _Pool:
         self._restore()
 
     def _restore(self) -> None:
+        import signal  # noqa: PLC0415
+
         signal.signal(signal.SIGTERM, self.previous_sigterm)
 
 

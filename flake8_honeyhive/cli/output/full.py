@@ -17,7 +17,6 @@ note when it is unsafe, as ruff shows them.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText
@@ -110,6 +109,8 @@ _EXACT_DIFF_LINES = 1000
 def _changed_groups(old: list[str], new: list[str]) -> list[list[tuple[str, int, int, int, int]]]:
     """`SequenceMatcher.get_grouped_opcodes(1)` of the two texts, compared only from the first
     line that differs to the last (a fix changes a few lines of a file of any size)."""
+    import difflib  # noqa: PLC0415 (only a run that shows a fix needs it)
+
     limit = min(len(old), len(new))
     head = 0
     while head < limit and old[head] == new[head]:
