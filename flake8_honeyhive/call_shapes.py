@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from flake8_honeyhive.scopes import Scope, last_name
 from flake8_honeyhive.session_args import constant_str
@@ -30,8 +29,7 @@ PARTIAL: Final = "partial"
 PARTIAL_QUALNAME: Final = "functools.partial"
 
 
-@dataclass(frozen=True, slots=True)
-class CallShape:
+class CallShape(NamedTuple):
     callee: ast.expr  # what is called: `tracer.trace`, `trace`, `getattr(tracer, "trace")`
     receiver: ast.expr | None  # the object whose method is called; None for a function
     method: str  # the method's name; empty for a function

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flake8_honeyhive.rules import Rule
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """Positions follow ``ast``: lines are 1-based, columns are 0-based UTF-8 offsets.
 
     ``args`` fill the rule's message template; pylint formats its own messages from them.
+    Findings sort by position, then by rule (its code first), then by ``args``.
     """
 
     line: int
     col: int
     end_line: int
     end_col: int
-    rule: Rule = field(compare=False)
+    rule: Rule
     args: tuple[tuple[str, str], ...] = ()
 
     @property

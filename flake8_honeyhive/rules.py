@@ -12,8 +12,7 @@ not break the linters. The SDK imports it as ``honeyhive.rules``, which re-expor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "DECORATORS",
@@ -69,8 +68,7 @@ DOCS_URL: Final = PROJECT_URL + "/blob/main/docs/rules/{code}.md"
 FRONT_ENDS: Final = ("flake8", "honeyhive-lint", "pylint")
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDocs:
+class RuleDocs(NamedTuple):
     """The sections of a rule's page, in the order ruff uses for its rule pages."""
 
     what_it_does: str
@@ -81,8 +79,7 @@ class RuleDocs:
     fix_safety: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule, as every front end sees it."""
 
     code: str

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from flake8_honeyhive.lines import spans_a_line
 from flake8_honeyhive.optional_imports import fallback_handlers
+from flake8_honeyhive.relative_imports import relative_module
 from flake8_honeyhive.values import OTHER, UNKNOWN, Kind, Value
 
 if TYPE_CHECKING:
@@ -549,18 +550,6 @@ def _instance(method: FunctionNode, class_scope: Scope) -> Resolver:
         return evaluator.instance_value(info)
 
     return resolve
-
-
-def relative_module(package: str | None, level: int, module: str | None) -> str | None:
-    """The absolute name ``from <level dots><module> import ...`` reads in ``package``; None when
-    the package is unknown or the dots climb above its top."""
-    if not package:  # unknown, or a top-level module: no package to be relative to
-        return None
-    parts = package.split(".")
-    if level - 1 > len(parts) or (level - 1 == len(parts) and not module):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, module] if module else base)
 
 
 def _imported(qualname: str, *, is_module: bool = False) -> Resolver:

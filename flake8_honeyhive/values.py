@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from flake8_honeyhive.rules import PUBLIC_MODULES, is_sdk_tracer_class
 from flake8_honeyhive.rules import TRACER_CLASS as _TRACER_CLASS_NAME
@@ -44,8 +43,7 @@ class Verdict(enum.Enum):
     NOT_TRACER = enum.auto()
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     kind: Kind
     qualname: str = ""
     class_info: ClassInfo | None = None

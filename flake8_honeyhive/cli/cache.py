@@ -16,15 +16,14 @@ entries are checked again next time.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from flake8_honeyhive import __version__
+from flake8_honeyhive.cli.blake2 import blake2b
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 from flake8_honeyhive.cli.lint import FileOutcome
 from flake8_honeyhive.cli.noqa import NoqaWarning
@@ -54,16 +53,18 @@ _ImportsEntry = tuple[bytes, str, tuple[str, ...]]
 
 
 def digest(source: bytes) -> bytes:
-    return hashlib.blake2b(source, digest_size=16).digest()
+    return blake2b(source, digest_size=16).digest()
 
 
-@dataclass
 class Cache:
-    directory: str
-    _entries: dict[str, _Entry] = field(default_factory=dict)
-    _summaries: dict[str, _SummaryEntry] = field(default_factory=dict)
-    _imports: dict[str, _ImportsEntry] = field(default_factory=dict)
-    _changed: bool = False
+    __slots__ = ("_changed", "_entries", "_imports", "_summaries", "directory")
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self._entries: dict[str, _Entry] = {}
+        self._summaries: dict[str, _SummaryEntry] = {}
+        self._imports: dict[str, _ImportsEntry] = {}
+        self._changed = False
 
     @property
     def path(self) -> str:
@@ -195,7 +196,7 @@ def _code_fingerprint() -> str:
     """The tool's own files (names, sizes, times): in an editable install the code changes
     without the version, and results of other code must not be trusted."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    state = hashlib.blake2b(digest_size=8)
+    state = blake2b(digest_size=8)
     for directory, _, names in sorted(os.walk(package)):
         for name in sorted(names):
             if name.endswith(".py"):

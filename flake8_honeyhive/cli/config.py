@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flake8_honeyhive.cli.globs import GlobError, compile_glob
 from flake8_honeyhive.cli.output import OUTPUT_FORMATS
@@ -40,8 +39,7 @@ class ConfigError(Exception):
     """An unusable configuration; exits with code 2."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileConfig:
+class FileConfig(NamedTuple):
     """The settings one configuration file sets; None/empty means "not set"."""
 
     path: str | None

@@ -14,14 +14,12 @@ it (if what its names hold changed), and nothing else.
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from flake8_honeyhive.cli.blake2 import blake2b
 from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.modules import DiskModules, ModuleIndex, imported_names
 from flake8_honeyhive.prefilter import could_have_findings, mentions_honeyhive
@@ -32,8 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["CrossModule", "HeldBack", "ProjectJob", "project_on_disk"]
 
 
-@dataclass(frozen=True, slots=True)
-class HeldBack:
+class HeldBack(NamedTuple):
     path: str
     source: bytes
     enabled: frozenset[str]
@@ -41,8 +38,7 @@ class HeldBack:
     digest: bytes | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectJob:
+class ProjectJob(NamedTuple):
     """A held-back file, ready to check: with the summaries it reaches (empty: none needed)."""
 
     held: HeldBack
@@ -51,16 +47,29 @@ class ProjectJob:
     key: bytes  # its cache key: its content and those summaries
 
 
-@dataclass
 class CrossModule:
-    index: ModuleIndex
-    cache: Cache | None = None
-    held: list[HeldBack] = field(default_factory=list)
-    any_honeyhive: bool = False
-    summaries: dict[str, Summary] = field(default_factory=dict)
-    _refers_to: dict[str, frozenset[str]] = field(default_factory=dict)
-    _names_honeyhive: dict[str, bool] = field(default_factory=dict)
-    summarised: int = 0  # parsed to summarise (the rest came from the cache)
+    __slots__ = (
+        "_names_honeyhive",
+        "_refers_to",
+        "any_honeyhive",
+        "cache",
+        "held",
+        "index",
+        "summaries",
+        "summarised",
+    )
+
+    def __init__(
+        self, index: ModuleIndex, cache: Cache | None = None, *, any_honeyhive: bool = False
+    ) -> None:
+        self.index = index
+        self.cache = cache
+        self.held: list[HeldBack] = []
+        self.any_honeyhive = any_honeyhive
+        self.summaries: dict[str, Summary] = {}
+        self._refers_to: dict[str, frozenset[str]] = {}
+        self._names_honeyhive: dict[str, bool] = {}
+        self.summarised = 0  # parsed to summarise (the rest came from the cache)
 
     @classmethod
     def for_paths(
@@ -120,7 +129,7 @@ class CrossModule:
             key = held.digest or digest(held.source)
             if project:
                 # repr, not marshal: marshal's bytes depend on which strings are shared.
-                key = hashlib.blake2b(key + repr(project).encode(), digest_size=16).digest()
+                key = blake2b(key + repr(project).encode(), digest_size=16).digest()
             named = self.index.name_of(held.path)
             yield ProjectJob(held, project, named[1] if named else "", key)
 
@@ -174,7 +183,9 @@ class CrossModule:
 
 
 def _summary_of(source: bytes, path: str, module: str, package: str) -> Summary:
-    # Imported here: the engine loads only when something must be parsed.
+    # Imported here: the engine (and `ast`) loads only when something must be parsed.
+    import ast  # noqa: PLC0415
+
     from flake8_honeyhive.checker import collector_paused  # noqa: PLC0415
     from flake8_honeyhive.summary import summarise  # noqa: PLC0415
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import tokenize
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.fixes.model import Fix
-from flake8_honeyhive.fixes.text import SourceMap
 from flake8_honeyhive.rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.fixes.text import SourceMap
 
 __all__ = [
     "INTERNAL_ERROR",
@@ -82,6 +83,8 @@ class SourceText:
         source = self.source
         encoding: str | None = "utf-8"  # what Python assumes without a BOM or a coding cookie
         if _may_declare_encoding(source):  # only then is the tokenizer's reading needed
+            import tokenize  # noqa: PLC0415 (rare: most files have neither)
+
             try:
                 encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
             except (SyntaxError, LookupError):
@@ -112,6 +115,8 @@ class SourceText:
     @cached_property
     def source_map(self) -> SourceMap:
         """Offsets of rows and columns in the text, for fixes."""
+        from flake8_honeyhive.fixes.text import SourceMap  # noqa: PLC0415 (only to show a fix)
+
         return SourceMap(self.text)
 
     @cached_property
@@ -139,9 +144,13 @@ class SourceText:
 
 
 def _may_declare_encoding(source: bytes) -> bool:
-    """Whether `source` starts with a BOM or may have a coding cookie (in its first two lines)."""
-    first_two = source.split(b"\n", 2)[:2]
-    return source.startswith(codecs.BOM_UTF8) or any(b"coding" in line for line in first_two)
+    """A BOM, or `coding` in the first two lines (as `tokenize` reads them: up to `\\n`), where
+    a coding cookie would be."""
+    if source.startswith(codecs.BOM_UTF8):
+        return True
+    first = source.find(b"\n")
+    second = source.find(b"\n", first + 1) if first != -1 else -1
+    return b"coding" in (source if second == -1 else source[:second])
 
 
 def split_lines(text: str) -> list[str]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from flake8_honeyhive.cli.gitignore import GIT, GITIGNORE, IgnoreRules, rules_for_directory
 from flake8_honeyhive.cli.globs import PathPatterns
@@ -72,8 +71,7 @@ class DirectorySettings(Protocol):
     def project_root(self) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class DiscoveryOptions:
+class DiscoveryOptions(NamedTuple):
     excludes: PathPatterns
     respect_gitignore: bool = True
     force_exclude: bool = False
@@ -88,8 +86,7 @@ class DiscoveryOptions:
         return self.for_directory(directory, names)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """An entry the walk could not look into (a loop of links, no permission, a path too long).
 
     Reported as a warning, as ruff does; the other files are checked.
@@ -99,8 +96,7 @@ class Problem:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class Discovered:
+class Discovered(NamedTuple):
     files: list[str]  # absolute, sorted, without duplicates
     problems: list[Problem]
 

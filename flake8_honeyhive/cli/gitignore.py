@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from flake8_honeyhive.cli.globs import GlobError, bracket_class, check_ranges
 from flake8_honeyhive.cli.linear import (
@@ -108,8 +108,7 @@ class _Matcher:
         return any(automaton.fullmatch(text) for automaton in self.automata)
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
+class _Pattern(NamedTuple):
     matcher: _Matcher
     negated: bool
     directory_only: bool
@@ -139,8 +138,7 @@ def _parse(line: str) -> _Pattern | None:
     return _Pattern(matcher, negated, directory_only, name_only)
 
 
-@dataclass(frozen=True, slots=True)
-class _AnyOf:
+class _AnyOf(NamedTuple):
     """Whether any of some patterns may match: one regex, plus each pattern that needs automata."""
 
     regex: re.Pattern[bytes] | None
@@ -158,8 +156,7 @@ class _AnyOf:
         return any(matcher.fullmatch(text) for matcher in self.others)
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreFile:
+class IgnoreFile(NamedTuple):
     """The patterns of one ignore file, with two tests that dismiss most entries at once."""
 
     patterns: tuple[_Pattern, ...]
@@ -209,8 +206,7 @@ def is_repository_root(directory: str) -> bool:
     return os.path.exists(os.path.join(directory, GIT))
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreRules:
+class IgnoreRules(NamedTuple):
     """The ignore files that apply to the entries of one directory, outermost first."""
 
     levels: tuple[tuple[str, IgnoreFile], ...] = ()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flake8_honeyhive.cli.linear import Items, Star, TooComplexError, linear_source, product
 
@@ -153,8 +153,7 @@ def _anchored(pattern: str, root: str) -> str:
     return _translate(joined)
 
 
-@dataclass(frozen=True, slots=True)
-class PatternSpec:
+class PatternSpec(NamedTuple):
     """A pattern as written by the user and the directory it is relative to."""
 
     pattern: str
@@ -207,8 +206,7 @@ def _ancestors(path: str) -> Iterator[str]:
         path = parent
 
 
-@dataclass(frozen=True, slots=True)
-class PerFileIgnore:
+class PerFileIgnore(NamedTuple):
     """One `per-file-ignores` entry: a pattern (optionally negated with `!`) and its codes."""
 
     pattern: str

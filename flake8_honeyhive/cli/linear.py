@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 __all__ = [
     "MAX_EXPANSIONS",
@@ -45,8 +44,7 @@ class TooComplexError(ValueError):
     """A pattern with more alternatives than MAX_EXPANSIONS."""
 
 
-@dataclass(frozen=True, slots=True)
-class Star:
+class Star(NamedTuple):
     """Any run of the characters that `char` (a one-character regex) matches."""
 
     char: str

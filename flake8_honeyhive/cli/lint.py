@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, error_diagnostic
 from flake8_honeyhive.cli.noqa import NoqaWarning, Suppressions, continued_rows
@@ -41,8 +40,7 @@ _MULTILINE_FSTRING = re.compile(
 _ENGINE_CODES = frozenset(ENGINE_RULES)
 
 
-@dataclass(frozen=True, slots=True)
-class FileJob:
+class FileJob(NamedTuple):
     path: str
     source: bytes
     enabled: frozenset[str]
@@ -62,8 +60,7 @@ def needs_checking(source: bytes, enabled: frozenset[str], *, anywhere: bool = F
     return HH100.code in enabled and _HH_NOQA.search(source) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class FileOutcome:
+class FileOutcome(NamedTuple):
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
     warnings: tuple[NoqaWarning, ...] = ()

@@ -12,13 +12,13 @@ module summarised costs a little time, one missed would cost a finding.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import Final
 
-from flake8_honeyhive.scopes import relative_module
+from flake8_honeyhive.cli.blake2 import blake2b
+from flake8_honeyhive.relative_imports import relative_module
 
 __all__ = ["DEFAULT_SRC", "Anything", "DiskModules", "ModuleIndex", "imported_names", "module_name"]
 
@@ -114,7 +114,7 @@ class ModuleIndex:
                 self._names[path] = named
         tops = {module.partition(".")[0] for module in self._paths}
         self.tops: Container[str] = tops
-        self.tops_key = hashlib.blake2b(" ".join(sorted(tops)).encode(), digest_size=8).hexdigest()
+        self.tops_key = blake2b(" ".join(sorted(tops)).encode(), digest_size=8).hexdigest()
 
     def name_of(self, path: str) -> tuple[str, str] | None:
         """The module name of a checked file, and its package."""

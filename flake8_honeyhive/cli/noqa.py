@@ -21,8 +21,6 @@ whole file; `# ruff: noqa: HH001` (or `# flake8: noqa: HH001`) exempt it from th
 from __future__ import annotations
 
 import io
-import tokenize
-from dataclasses import dataclass
 from typing import NamedTuple
 
 __all__ = [
@@ -47,17 +45,11 @@ INVALID_CODE_SUFFIX = (
 )
 
 
-# Python 3.12+ tokenizes an f-string into parts; 3.11 gives one STRING token.
-_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
-_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
-
-
 class NoqaError(ValueError):
     """A `noqa` directive that does not parse; it suppresses nothing."""
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """A parsed directive: `codes` is None for a blanket one."""
 
     codes: frozenset[str] | None
@@ -77,8 +69,7 @@ class CodeSpan(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveText:
+class DirectiveText(NamedTuple):
     """Where a directive is in its comment: from its `#` to the end of its last code (or of
     the `noqa` keyword, for a blanket one). Text after it is the reader's, not the directive's."""
 
@@ -199,8 +190,7 @@ def parse_file_exemption(comment: str) -> Directive | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     row: int
     column: int  # of its `#`, in characters
     text: str
@@ -209,6 +199,8 @@ class Comment:
 
 def _comments(text: str, lines: list[str]) -> list[Comment]:
     """Every real comment (not `#` inside a string), from the tokenizer."""
+    import tokenize  # noqa: PLC0415 (only files with a `noqa` are tokenized; a cached run none)
+
     comments: list[Comment] = []
     try:
         # newline=None: rows split on \r and \r\n as well, as the parser counts them.
@@ -236,6 +228,11 @@ def continued_rows(text: str) -> dict[int, int]:
     looks too. Spans that share a row merge. A backslash continuation is the one place where the
     tokenizer moves to a later row without a NEWLINE or NL token.
     """
+    import tokenize  # noqa: PLC0415 (as in `_comments`)
+
+    # Python 3.12+ tokenizes an f-string into parts; 3.11 gives one STRING token.
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
     spans: list[tuple[int, int]] = []
     fstring_starts: list[int] = []
     previous: tokenize.TokenInfo | None = None
@@ -247,9 +244,9 @@ def continued_rows(text: str) -> dict[int, int]:
                 and token.start[0] > previous.end[0]
             ):
                 spans.append((previous.end[0], token.start[0]))
-            if token.type == _FSTRING_START:
+            if token.type == fstring_start:
                 fstring_starts.append(token.start[0])
-            elif token.type == _FSTRING_END and fstring_starts:
+            elif token.type == fstring_end and fstring_starts:
                 spans.append((fstring_starts.pop(), token.end[0]))
             elif token.type == tokenize.STRING and _is_read_as_one_row(token.string):
                 spans.append((token.start[0], token.end[0]))
@@ -275,8 +272,7 @@ def _is_read_as_one_row(string: str) -> bool:
     return "f" in string[: len(string) - len(body)].lower() or body[:3] in ('"""', "'''")
 
 
-@dataclass(frozen=True, slots=True)
-class NoqaWarning:
+class NoqaWarning(NamedTuple):
     """Printed as `warning: {headline} on path:row: {detail}`, as ruff words it."""
 
     row: int

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flake8_honeyhive import __version__
 from flake8_honeyhive.cli.output import DEFAULT_FORMAT, OUTPUT_FORMATS
@@ -59,8 +60,7 @@ exit status:
   0 no findings; 1 findings, or files that could not be read or parsed; 2 usage or config error"""
 
 
-@dataclass(frozen=True, slots=True)
-class CommandLine:
+class CommandLine(NamedTuple):
     """The options of `check` that can override the configuration (None: not given)."""
 
     config: str | None = None
@@ -77,8 +77,7 @@ class CommandLine:
     show_fixes: bool | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class CheckArguments:
+class CheckArguments(NamedTuple):
     paths: tuple[str, ...]
     command_line: CommandLine
     stdin_filename: str | None
@@ -104,8 +103,7 @@ class CheckArguments:
     color: str = "auto"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleArguments:
+class RuleArguments(NamedTuple):
     code: str | None
     all: bool
     output_format: str
@@ -133,13 +131,44 @@ def _positive(value: str) -> int:
     return number
 
 
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    try:
+        return (os.get_terminal_size(stdout.fileno()).columns if stdout else 0) or 80
+    except (ValueError, OSError):
+        return 80
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's, as wide as it makes itself, but without importing `shutil` for that: argparse
+    makes a formatter for every option added (to check its metavar), and `shutil` brings `bz2`
+    and `lzma` (~2 ms of every run, though only `--help` prints)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = _terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def _check_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         usage=USAGE,
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=VERSION)
     parser.add_argument(

@@ -11,10 +11,8 @@ same either way: each file's outcome is computed independently and sorted afterw
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.cache import Cache, digest
@@ -48,15 +46,17 @@ CHUNKS_PER_WORKER = 4
 STREAM_CHUNK_BYTES = 256 * 1024
 
 
-@dataclass
 class RunResult:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    # The bytes of every file that was parsed, for output formats that show source lines.
-    sources: dict[str, bytes] = field(default_factory=dict)
-    # How many worker processes checked the files (0: all were checked in this process).
-    parallel_workers: int = 0
-    from_cache: int = 0  # outcomes taken from the cache
-    summarised: int = 0  # modules parsed to summarise them for their importers
+    __slots__ = ("from_cache", "outcomes", "parallel_workers", "sources", "summarised")
+
+    def __init__(self) -> None:
+        self.outcomes: list[FileOutcome] = []
+        # The bytes of every file that was parsed, for output formats that show source lines.
+        self.sources: dict[str, bytes] = {}
+        # How many worker processes checked the files (0: all were checked in this process).
+        self.parallel_workers = 0
+        self.from_cache = 0  # outcomes taken from the cache
+        self.summarised = 0  # modules parsed to summarise them for their importers
 
 
 def available_cores() -> int:
@@ -263,6 +263,8 @@ def _start_worker(parent: int) -> None:
     `honeyhive-lint | tee log` ends when the main process does: results travel by the pool's
     own pipes.
     """
+    import signal  # noqa: PLC0415 (signals matter only once there are workers)
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -275,6 +277,7 @@ def _die_with_parent(parent: int) -> None:
     if sys.platform != "linux":
         return  # pragma: no cover
     import ctypes  # noqa: PLC0415
+    import signal  # noqa: PLC0415
 
     pr_set_pdeathsig = 1
     try:
@@ -295,6 +298,7 @@ class _Pool:
 
     def __init__(self, workers: int) -> None:
         import multiprocessing  # noqa: PLC0415
+        import signal  # noqa: PLC0415
         from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
         # The engine (~40 ms of imports, its lexer compiled) loads here once, and the forked
@@ -336,6 +340,8 @@ class _Pool:
         self._restore()
 
     def _restore(self) -> None:
+        import signal  # noqa: PLC0415
+
         signal.signal(signal.SIGTERM, self.previous_sigterm)
 
 

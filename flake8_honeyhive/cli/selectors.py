@@ -11,7 +11,7 @@ of the starting selection, and enabled only by a selector that covers them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flake8_honeyhive.rules import RULES
 
@@ -47,8 +47,7 @@ class UnknownSelectorError(ValueError):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(NamedTuple):
     """A validated selector: its text and the codes it selects."""
 
     text: str
@@ -81,13 +80,12 @@ def expand(selectors: Iterable[str], origin: str) -> frozenset[str]:
     return frozenset(codes)
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection. `select=None` means "not set in this layer"."""
 
     select: Sequence[str] | None = None
-    ignore: Sequence[str] = field(default_factory=tuple)
-    extend_select: Sequence[str] = field(default_factory=tuple)
+    ignore: Sequence[str] = ()
+    extend_select: Sequence[str] = ()
     origin: str = "the command line"
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from flake8_honeyhive.cli.config import (
     ConfigError,
@@ -36,8 +35,7 @@ __all__ = ["Resolver", "Settings", "build_settings"]
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     project_root: str  # the configuration file's directory, else the current directory
     enabled: frozenset[str]
     excludes: PathPatterns
@@ -156,7 +154,7 @@ class Resolver:
         if settings is None:
             config = load_config(path) if path else FileConfig(path=None, root=self.cwd)
             if self.overrides:
-                config = replace(config, **self.overrides)
+                config = config._replace(**self.overrides)
             settings = settings_from(config, self.command_line, self.cwd)
             self._by_config[path] = settings
         return settings

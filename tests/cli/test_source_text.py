@@ -25,6 +25,8 @@ CASES = {
     "undecodable first line": b"\xff = 1\n",
     "word coding, no cookie": "# decoding the input\nx = 'é'\n".encode(),
     "CR line ends": b"# coding: latin-1\rx = '\xe9'\r",
+    # With CR line ends the tokenizer reads one line: the second cookie is not seen.
+    "CR line ends, two cookies": b"# encoding: utf-8\r# coding: latin-1\rname = '\xe9'\r",
     "empty": b"",
 }
 

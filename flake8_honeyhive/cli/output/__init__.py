@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import import_module
+from types import MappingProxyType
+from typing import NamedTuple
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic
 
@@ -56,13 +57,12 @@ RED = "31"
 GREEN = "32"
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything an output format may show."""
 
     diagnostics: Sequence[Diagnostic]
     cwd: str
-    sources: Mapping[str, bytes] = field(default_factory=dict)
+    sources: Mapping[str, bytes] = MappingProxyType({})
     # ruff's three states: True (unsafe fixes apply), False (never mention them), None (hint).
     unsafe_fixes: bool | None = None
     color: bool = False

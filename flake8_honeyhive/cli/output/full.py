@@ -17,15 +17,17 @@ note when it is unsafe, as ruff shows them.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 from flake8_honeyhive.cli.diagnostics import Diagnostic, SourceText, split_lines
 from flake8_honeyhive.cli.output import BOLD, GREEN, RED, Report
 from flake8_honeyhive.cli.output.text import body
 from flake8_honeyhive.fixes.model import UNSAFE, Fix, apply_fixes
-from flake8_honeyhive.fixes.text import SourceMap
+
+if TYPE_CHECKING:
+    from flake8_honeyhive.fixes.text import SourceMap
 
 __all__ = ["full"]
 
@@ -134,6 +136,8 @@ _EXACT_DIFF_LINES = 1000
 def _changed_groups(old: list[str], new: list[str]) -> list[list[tuple[str, int, int, int, int]]]:
     """`SequenceMatcher.get_grouped_opcodes(1)` of the two texts, compared only from the first
     line that differs to the last (a fix changes a few lines of a file of any size)."""
+    import difflib  # noqa: PLC0415 (only a run that shows a fix needs it)
+
     limit = min(len(old), len(new))
     head = 0
     while head < limit and old[head] == new[head]:
