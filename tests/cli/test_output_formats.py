@@ -542,6 +542,11 @@ def test_azure_logging_commands(tree: Path) -> None:
         {12: "changed"},
         {3: "changed", 30: "changed"},  # two places: an import added at the top, the call below
         {20: None},  # a line removed
+        {0: None},  # the first line removed
+        {39: None},  # the last
+        {-1: "12"},  # a line added
+        {-1: "39"},  # at the end
+        {-1: "-1"},  # at the start
     ],
 )
 def test_fix_diffs_compare_only_the_changed_stretch(edits: dict[int, str | None]) -> None:
@@ -553,6 +558,8 @@ def test_fix_diffs_compare_only_the_changed_stretch(edits: dict[int, str | None]
     old = [("" if i % 3 else ")") if i % 2 else f"line {i}" for i in range(40)]
     edited = [edits.get(i, line) for i, line in enumerate(old)]
     new = [line for line in edited if line is not None]
+    if -1 in edits:  # a line added after the one given
+        new.insert(int(edits[-1] or 0) + 1, "added")
     whole = difflib.SequenceMatcher(None, old, new, autojunk=False)
     assert _changed_groups(old, new) == list(whole.get_grouped_opcodes(1))
 

@@ -136,8 +136,6 @@ _EXACT_DIFF_LINES = 1000
 def _changed_groups(old: list[str], new: list[str]) -> list[list[tuple[str, int, int, int, int]]]:
     """`SequenceMatcher.get_grouped_opcodes(1)` of the two texts, compared only from the first
     line that differs to the last (a fix changes a few lines of a file of any size)."""
-    import difflib  # noqa: PLC0415 (only a run that shows a fix needs it)
-
     limit = min(len(old), len(new))
     head = 0
     while head < limit and old[head] == new[head]:
@@ -145,8 +143,20 @@ def _changed_groups(old: list[str], new: list[str]) -> list[list[tuple[str, int,
     tail = 0
     while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
         tail += 1
+    old_last, new_last = len(old) - tail, len(new) - tail  # the changed lines end here
+    if old_last - head <= 1 and new_last - head <= 1 and (old_last, new_last) != (head, head):
+        # One line replaced, removed or added (most fixes): what the matcher would say, without it.
+        removed, added = old_last > head, new_last > head
+        tag = "replace" if removed and added else "delete" if removed else "insert"
+        group = [("equal", head - 1, head, head - 1, head)] if head else []
+        group.append((tag, head, old_last, head, new_last))
+        if tail:
+            group.append(("equal", old_last, old_last + 1, new_last, new_last + 1))
+        return [group]
+    import difflib  # noqa: PLC0415 (only a fix changing several lines needs it)
+
     start = max(head - 1, 0)  # one line of context on each side
-    old_end, new_end = min(len(old) - tail + 1, len(old)), min(len(new) - tail + 1, len(new))
+    old_end, new_end = min(old_last + 1, len(old)), min(new_last + 1, len(new))
     exact = old_end - start <= _EXACT_DIFF_LINES
     matcher = difflib.SequenceMatcher(
         None, old[start:old_end], new[start:new_end], autojunk=not exact
