@@ -117,7 +117,7 @@ class SourceText:
         """Offsets of rows and columns in the text, for fixes."""
         from flake8_honeyhive.fixes.text import SourceMap  # noqa: PLC0415 (only to show a fix)
 
-        return SourceMap(self.text)
+        return SourceMap(self.text, self.lines)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -24,8 +24,9 @@ _HORIZONTAL_SPACE: Final = " \t\f"
 class SourceMap:
     """Offsets into a module's decoded text for `ast` positions, and what lies between nodes."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lines: list[str] | None = None) -> None:
         self.text = text
+        self._lines = lines  # the text split at each line break, if the caller has it
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -33,7 +34,8 @@ class SourceMap:
         if "\r" in text:
             return [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
         # The common case, without a regular expression: several times faster.
-        return [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
+        lines = self._lines if self._lines is not None else text.split("\n")
+        return [0, *itertools.accumulate(len(line) + 1 for line in lines[:-1])]
 
     @cached_property
     def newline(self) -> str:
