@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "lint_source", "needs_checking"]
 
-# Without this word anywhere in the file there is no `noqa` comment to honour, and no need to
-# tokenize the file to find its comments.
-_NOQA = re.compile(rb"noqa", re.IGNORECASE)
 # A `noqa` comment that may name an HH code: what HH100 judges.
 _HH_NOQA = re.compile(rb"(?i:noqa)[^\r\n]*HH\d")
 # A finding can sit on any row of an f-string that spans rows, not only on a row showing its
@@ -109,7 +106,7 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
         return FileOutcome(job.path)
     text = SourceText(source)
     suppressions = None
-    if not job.ignore_noqa and _NOQA.search(source):
+    if not job.ignore_noqa and _mentions_noqa(source):
         suppressions = Suppressions(text.text, text.lines)
     # A finding on a row continued with a backslash, or in a string spanning rows, takes its `noqa`
     # from a later row. Tokenizing costs more than parsing: do it only where a comment may be
@@ -175,6 +172,13 @@ def _may_have_a_fix(finding: Finding) -> bool:
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:
     return diagnostic.line, diagnostic.column
+
+
+def _mentions_noqa(source: bytes) -> bool:
+    """Without this word anywhere in the file (in any case) there is no `noqa` comment to honour,
+    and no need to tokenize the file to find its comments. (A case-insensitive regular expression
+    has no fast search for a word: lowering a copy and searching it is five times faster.)"""
+    return b"noqa" in source.lower()
 
 
 def _may_continue(line: str) -> bool:
