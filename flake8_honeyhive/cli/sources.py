@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, MutableMapping
+from stat import S_ISREG
 from typing import Final
 
 from flake8_honeyhive.cli.cache import Cache, Signature, digest
@@ -32,7 +33,7 @@ HH_NOQA: Final = 8
 _RACY_NS: Final = 1_000_000_000
 
 
-def read_source(path: str) -> tuple[bytes, Signature]:
+def read_source(path: str) -> tuple[bytes, Signature | None]:
     """A file's bytes and its signature when opened: one `open`, `fstat` and usually one `read`
     (a third cheaper than `open(path, "rb").read()`, which makes a file object and buffers)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
@@ -49,7 +50,10 @@ def read_source(path: str) -> tuple[bytes, Signature]:
     return source, signature(stat)
 
 
-def signature(stat: os.stat_result) -> Signature:
+def signature(stat: os.stat_result) -> Signature | None:
+    """None for what is not a regular file (a pipe): its content is not known from its stat."""
+    if not S_ISREG(stat.st_mode):
+        return None
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
@@ -137,7 +141,7 @@ class SourceFile:
             source, stat = read_source(self.path)
         except OSError:
             return None
-        if stat == self.signature or (
+        if (stat is not None and stat == self.signature) or (
             self.known_digest is not None and digest(source) == self.known_digest
         ):
             return source
@@ -157,7 +161,7 @@ class Reader:
     def open(self, path: str) -> SourceFile:
         if self.cache is not None:
             stat = signature(os.stat(path))
-            known = self.cache.facts(path, stat)
+            known = self.cache.facts(path, stat) if stat is not None else None
             if known is not None:
                 source_digest, flags = known
                 return SourceFile(path, flags, source_digest=source_digest, stat=stat, reader=self)
@@ -166,7 +170,7 @@ class Reader:
         self.remember(file)
         return file
 
-    def read(self, path: str) -> tuple[bytes, Signature]:
+    def read(self, path: str) -> tuple[bytes, Signature | None]:
         found = read_source(path)
         self.files_read += 1
         return found
