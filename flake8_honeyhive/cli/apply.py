@@ -67,7 +67,12 @@ def add_noqa(report: Report, reason: str, *, quiet: bool) -> int:
     added = 0
     status = 0
     for path, diagnostics in sorted(by_path.items()):
-        source = SourceText(report.sources[path])
+        original = report.sources.get(path)
+        if original is None:  # its findings came from the cache, and it changed since
+            warn(f"Cannot add `# noqa` directives to {report.display_path(path)}: it changed")
+            status = 2
+            continue
+        source = SourceText(original)
         if source.encoding is None:
             continue
         edits, problems = directive_edits(source, diagnostics, reason)

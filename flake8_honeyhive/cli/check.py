@@ -140,16 +140,18 @@ def _run(arguments: CheckArguments, resolver: Resolver, cwd: str, out: Writer) -
         info(
             f"{checked} file{'s' if checked != 1 else ''} checked, {result.from_cache} from the "
             f"cache; {result.summarised} module{'s' if result.summarised != 1 else ''} summarised "
-            "for their importers"
+            f"for their importers; {result.files_read} file{'s' if result.files_read != 1 else ''}"
+            " read"
         )
     stdin_path = None
     if read_stdin:
         stdin_path = _check_stdin(arguments, resolver, result, fix)
     elif not files and not arguments.quiet:
         warn("No Python files found under the given path(s)")
-    originals = dict(result.sources)
+    originals = {}  # a fixed file was checked, so its bytes were read
     for outcome in result.outcomes:
         if outcome.fixed_source is not None:
+            originals[outcome.path] = result.sources[outcome.path]
             result.sources[outcome.path] = outcome.fixed_source
     report = Report(
         diagnostics=sorted(

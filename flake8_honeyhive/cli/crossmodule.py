@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from flake8_honeyhive.cli.blake2 import blake2b
-from flake8_honeyhive.cli.cache import Cache, digest
+from flake8_honeyhive.cli.cache import Cache
 from flake8_honeyhive.cli.modules import DiskModules, ModuleIndex, imported_names
-from flake8_honeyhive.prefilter import could_have_findings, mentions_honeyhive
+from flake8_honeyhive.cli.sources import Reader, SourceFile
 
 if TYPE_CHECKING:
     from flake8_honeyhive.project import Export, Summaries, Summary
@@ -31,11 +31,9 @@ __all__ = ["CrossModule", "HeldBack", "ProjectJob", "project_on_disk"]
 
 
 class HeldBack(NamedTuple):
-    path: str
-    source: bytes
+    file: SourceFile
     enabled: frozenset[str]
     imports: frozenset[str]  # checked modules it imports
-    digest: bytes | None = None
 
 
 class ProjectJob(NamedTuple):
@@ -55,15 +53,23 @@ class CrossModule:
         "cache",
         "held",
         "index",
+        "reader",
         "summaries",
         "summarised",
     )
 
     def __init__(
-        self, index: ModuleIndex, cache: Cache | None = None, *, any_honeyhive: bool = False
+        self,
+        index: ModuleIndex,
+        cache: Cache | None = None,
+        reader: Reader | None = None,
+        *,
+        any_honeyhive: bool = False,
     ) -> None:
         self.index = index
         self.cache = cache
+        # The run's reader: a module both checked and summarised shares its facts.
+        self.reader = reader or Reader(cache)
         self.held: list[HeldBack] = []
         self.any_honeyhive = any_honeyhive
         self.summaries: dict[str, Summary] = {}
@@ -77,39 +83,38 @@ class CrossModule:
         paths: Sequence[str],
         roots_for: Callable[[str], Sequence[str]],
         cache: Cache | None,
+        reader: Reader | None = None,
     ) -> CrossModule:
-        return cls(ModuleIndex(paths, roots_for), cache)
+        return cls(ModuleIndex(paths, roots_for), cache, reader)
 
-    def hold_back(
-        self, path: str, source: bytes, enabled: frozenset[str], source_digest: bytes | None = None
-    ) -> bool:
-        """Whether `path` waits for the summaries: it has a rule token and imports a checked
-        module. Every file read passes here, to learn whether any names honeyhive. With the
-        digest of its content, the imports read from it are cached."""
-        named_honeyhive = mentions_honeyhive(source)
-        self.any_honeyhive = self.any_honeyhive or named_honeyhive
-        if not could_have_findings(source, anywhere=True):
+    def hold_back(self, file: SourceFile, enabled: frozenset[str]) -> bool:
+        """Whether the file waits for the summaries: it has a rule token and imports a checked
+        module. Every file read passes here, to learn whether any names honeyhive. With a cache,
+        the imports read from it are cached by its digest."""
+        self.any_honeyhive = self.any_honeyhive or file.names_honeyhive
+        if not file.anywhere:
             return False
+        path = file.path
         named = self.index.name_of(path)
         own, package = named if named is not None else ("", "")
-        if self.cache is None or source_digest is None:
-            names: Iterable[str] = imported_names(source, package, self.index.tops)
+        if self.cache is None:
+            names: Iterable[str] = imported_names(file.source, package, self.index.tops)
         else:
             # The names are those of the checked files' top-level packages, so the entry is valid
             # for the same set of them.
             context = f"{package} {self.index.tops_key}"
-            cached = self.cache.imports(path, source_digest, context)
+            cached = self.cache.imports(path, file.digest, context)
             if cached is None:
-                found = imported_names(source, package, self.index.tops)
+                found = imported_names(file.source, package, self.index.tops)
                 cached = tuple(sorted(map(sys.intern, found)))  # stored once in the cache
-                self.cache.put_imports(path, source_digest, context, cached)
+                self.cache.put_imports(path, file.digest, context, cached)
             names = cached
         imports = {
             module for module in names if module != own and self.index.path_of(module) is not None
         }
         if not imports:
             return False
-        self.held.append(HeldBack(path, source, enabled, frozenset(imports), source_digest))
+        self.held.append(HeldBack(file, enabled, frozenset(imports)))
         return True
 
     def jobs(self) -> Iterator[ProjectJob]:
@@ -117,7 +122,7 @@ class CrossModule:
             project: Summaries = ()
             if self.any_honeyhive:
                 reached = self._reach(held.imports)
-                names_honeyhive = mentions_honeyhive(held.source) or any(
+                names_honeyhive = held.file.names_honeyhive or any(
                     self._names_honeyhive.get(module, False) for module in reached
                 )
                 if names_honeyhive:
@@ -126,11 +131,11 @@ class CrossModule:
                         for module in sorted(reached)
                         if self.summaries[module]
                     )
-            key = held.digest or digest(held.source)
+            key = held.file.digest
             if project:
                 # repr, not marshal: marshal's bytes depend on which strings are shared.
                 key = blake2b(key + repr(project).encode(), digest_size=16).digest()
-            named = self.index.name_of(held.path)
+            named = self.index.name_of(held.file.path)
             yield ProjectJob(held, project, named[1] if named else "", key)
 
     def _reach(self, imports: frozenset[str]) -> set[str]:
@@ -158,23 +163,23 @@ class CrossModule:
             return
         package = named[1]
         summary: Summary = ()
-        source = b""
+        file: SourceFile | None
         try:
-            with open(path, "rb") as handle:
-                source = handle.read()
+            file = self.reader.open(path)
         except OSError:
-            pass  # reported when the file itself is checked
-        key = digest(source)
-        cached = self.cache.summary(path, key, module, package) if self.cache else None
+            file = None  # reported when the file itself is checked
+        cached = None
+        if file is not None and self.cache is not None:
+            cached = self.cache.summary(path, file.digest, module, package)
         if cached is not None:
             summary = cached
-        elif source:
-            summary = _summary_of(source, path, module, package)
+        elif file is not None and file.source:
+            summary = _summary_of(file.source, path, module, package)
             self.summarised += 1
             if self.cache is not None:
-                self.cache.put_summary(path, key, module, package, summary)
+                self.cache.put_summary(path, file.digest, module, package, summary)
         self.summaries[module] = summary
-        self._names_honeyhive[module] = mentions_honeyhive(source)
+        self._names_honeyhive[module] = file is not None and file.names_honeyhive
         self._refers_to[module] = frozenset(
             found
             for qualname in _references(summary)
@@ -218,7 +223,7 @@ def project_on_disk(
     """For one file checked alone (standard input with `--stdin-filename`, an editor's buffer):
     the summaries of the modules it imports, read from disk under `roots`, and its package."""
     cross = CrossModule(DiskModules(roots), cache, any_honeyhive=True)
-    if not cross.hold_back(path, source, frozenset()):
+    if not cross.hold_back(SourceFile.of(path, source), frozenset()):
         return (), ""
     job = next(cross.jobs())
     return job.project, job.package

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
     from flake8_honeyhive.findings import Finding
     from flake8_honeyhive.project import Summaries
 
-__all__ = ["FileJob", "FileOutcome", "lint_chunk", "lint_file", "lint_source", "needs_checking"]
+__all__ = [
+    "FileJob",
+    "FileOutcome",
+    "lint_chunk",
+    "lint_file",
+    "lint_source",
+    "names_hh_in_noqa",
+    "needs_checking",
+]
 
 # A `noqa` comment that may name an HH code: what HH100 judges.
 _HH_NOQA = re.compile(rb"(?i:noqa)[^\r\n]*HH\d")
@@ -54,7 +62,12 @@ def needs_checking(source: bytes, enabled: frozenset[str], *, anywhere: bool = F
     `anywhere`, for a file checked with other modules' summaries: see `could_have_findings`)."""
     if could_have_findings(source, anywhere=anywhere):
         return True
-    return HH100.code in enabled and _HH_NOQA.search(source) is not None
+    return HH100.code in enabled and names_hh_in_noqa(source)
+
+
+def names_hh_in_noqa(source: bytes) -> bool:
+    """Whether a `noqa` comment may name an HH code (what HH100 judges)."""
+    return _HH_NOQA.search(source) is not None
 
 
 class FileOutcome(NamedTuple):

@@ -312,8 +312,8 @@ def _check_parser() -> argparse.ArgumentParser:
         "-v",
         "--verbose",
         action="store_true",
-        help="also print, on stderr, how many files were checked, taken from the cache, and "
-        "summarised for the modules that import them",
+        help="also print, on stderr, how many files were checked, taken from the cache, "
+        "summarised for the modules that import them, and read",
     )
     parser.add_argument(
         "--jobs",

@@ -1,7 +1,8 @@
 """Reading, pre-filtering and checking files: serially, or on every core when much must be parsed.
 
 The main process reads each file and runs the engine's byte-level pre-filter, which rejects most
-files of a real repository in microseconds. Only the files that survive are parsed. When they add
+files of a real repository in microseconds (with a cache, a file unchanged since the last run is
+not even read: see `sources`). Only the files that survive are parsed. When they add
 up to more than PARALLEL_MIN_BYTES, they are checked in a process pool, one worker per available
 core, in chunks; otherwise in this process, without starting any other. The pool starts as soon as
 that much has been read, and gets chunks while the main process reads the rest. Results are the
@@ -15,15 +16,17 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from flake8_honeyhive.cli.cache import Cache, digest
 from flake8_honeyhive.cli.diagnostics import io_error_diagnostic
-from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file, needs_checking
+from flake8_honeyhive.cli.lint import FileJob, FileOutcome, lint_chunk, lint_file
+from flake8_honeyhive.cli.sources import Reader, SourceFile, Sources
 from flake8_honeyhive.cli.streams import warn
 from flake8_honeyhive.fixes.model import UNSAFE
-from flake8_honeyhive.prefilter import could_have_findings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from flake8_honeyhive.cli.cache import Cache
+    from flake8_honeyhive.project import Summaries
 
 __all__ = [
     "PARALLEL_MIN_BYTES",
@@ -47,16 +50,25 @@ STREAM_CHUNK_BYTES = 256 * 1024
 
 
 class RunResult:
-    __slots__ = ("from_cache", "outcomes", "parallel_workers", "sources", "summarised")
+    __slots__ = (
+        "files_read",
+        "from_cache",
+        "outcomes",
+        "parallel_workers",
+        "sources",
+        "summarised",
+    )
 
     def __init__(self) -> None:
         self.outcomes: list[FileOutcome] = []
-        # The bytes of every file that was parsed, for output formats that show source lines.
-        self.sources: dict[str, bytes] = {}
+        # The bytes of every file checked, and of those with cached diagnostics (read if asked
+        # for), for output formats that show source lines.
+        self.sources = Sources()
         # How many worker processes checked the files (0: all were checked in this process).
         self.parallel_workers = 0
         self.from_cache = 0  # outcomes taken from the cache
         self.summarised = 0  # modules parsed to summarise them for their importers
+        self.files_read = 0  # files read to check or summarise them (not those the cache answered)
 
 
 def available_cores() -> int:
@@ -88,21 +100,32 @@ def check_files(
     result = RunResult()
     keys: dict[str, bytes] = {}
     stream = _Stream(result, jobs)
+    reader = Reader(cache)
     cross = None
     if roots_for is not None:
         from flake8_honeyhive.cli.crossmodule import CrossModule  # noqa: PLC0415
 
-        cross = CrossModule.for_paths(paths, roots_for, cache)
+        cross = CrossModule.for_paths(paths, roots_for, cache, reader)
 
-    def queue(job: FileJob, key: bytes | None) -> None:
+    def queue(
+        file: SourceFile,
+        enabled: frozenset[str],
+        key: bytes | None = None,
+        project: Summaries = (),
+        package: str = "",
+    ) -> None:
         if cache is not None:
-            key = keys[job.path] = key or digest(job.source)
-            cached = cache.get(job.path, key, job.enabled)
+            key = keys[file.path] = key or file.digest
+            cached = cache.get(file.path, key, enabled)
             if cached is not None and not (fix and _has_fixes(cached, fix)):
                 result.outcomes.append(cached)
-                result.sources[job.path] = job.source
+                if cached.diagnostics:
+                    result.sources.defer(file)
                 result.from_cache += 1
                 return
+        job = FileJob(file.path, file.source, enabled, ignore_noqa, fix, project, package)
+        if file.stale:  # changed since its stat: its key may not be that of these bytes
+            keys.pop(file.path, None)
         stream.add(job)
 
     try:
@@ -111,34 +134,21 @@ def check_files(
             if not enabled:
                 continue
             try:
-                with open(path, "rb") as handle:
-                    source = handle.read()
+                file = reader.open(path)
             except OSError as error:
                 result.outcomes.append(FileOutcome(path, (io_error_diagnostic(path, error),)))
                 continue
-            # Hashed once, here, for a file the cache and the imports' cache may be asked about.
-            key = None
-            if cache is not None and could_have_findings(source, anywhere=True):
-                key = digest(source)
-            if cross is not None and cross.hold_back(path, source, enabled, key):
+            if cross is not None and cross.hold_back(file, enabled):
                 continue
-            if needs_checking(source, enabled):
-                queue(FileJob(path, source, enabled, ignore_noqa, fix), key)
+            if file.needs_checking(enabled):
+                queue(file, enabled)
         if cross is not None:
             for held in cross.jobs():
-                source, enabled = held.held.source, held.held.enabled
-                if needs_checking(source, enabled, anywhere=bool(held.project)):
-                    job = FileJob(
-                        held.held.path,
-                        source,
-                        enabled,
-                        ignore_noqa,
-                        fix,
-                        held.project,
-                        held.package,
-                    )
-                    queue(job, held.key)
+                file, enabled = held.held.file, held.held.enabled
+                if file.needs_checking(enabled, anywhere=bool(held.project)):
+                    queue(file, enabled, held.key, held.project, held.package)
             result.summarised = cross.summarised
+        result.files_read = reader.files_read
         stream.finish()
     except BaseException:  # Ctrl-C, SIGTERM: end the workers now
         stream.stop()
@@ -146,8 +156,9 @@ def check_files(
     if cache is not None:
         checked = {job.path: job.enabled for job in stream.jobs}
         for outcome in result.outcomes:
-            if outcome.path in checked and outcome.fixed_source is None:
-                cache.put(outcome, keys[outcome.path], checked[outcome.path])
+            key = keys.get(outcome.path)
+            if outcome.path in checked and outcome.fixed_source is None and key is not None:
+                cache.put(outcome, key, checked[outcome.path])
     return result
 
 
