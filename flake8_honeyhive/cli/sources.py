@@ -22,12 +22,13 @@ from flake8_honeyhive.rules import HH100
 __all__ = ["Reader", "SourceFile", "Sources", "read_source"]
 
 # The pre-filters' answers, as bits: `could_have_findings(anywhere=True)`, the same without
-# `anywhere`, `mentions_honeyhive`, and `names_hh_in_noqa` (asked only without LOCAL: with it,
-# the file is checked either way).
+# `anywhere`, `mentions_honeyhive`, and `names_hh_in_noqa`. The last is asked only when HH100 (an
+# opt-in rule) is enabled and the file is not checked anyway; HH_NOQA_ASKED says it was.
 ANYWHERE: Final = 1
 LOCAL: Final = 2
 HONEYHIVE: Final = 4
 HH_NOQA: Final = 8
+HH_NOQA_ASKED: Final = 16
 # A file changed this recently may change again within the same tick of the file system's clock,
 # keeping its signature: its facts are not kept (it is read again next time).
 _RACY_NS: Final = 1_000_000_000
@@ -65,8 +66,6 @@ def facts_of(source: bytes) -> int:
             flags |= LOCAL
     if mentions_honeyhive(source):
         flags |= HONEYHIVE
-    if not flags & LOCAL and names_hh_in_noqa(source):
-        flags |= HH_NOQA
     return flags
 
 
@@ -131,7 +130,16 @@ class SourceFile:
         """`lint.needs_checking` of its bytes."""
         if self.flags & (ANYWHERE if anywhere else LOCAL):
             return True
-        return bool(self.flags & HH_NOQA) and HH100.code in enabled
+        if HH100.code not in enabled:
+            return False
+        if not self.flags & HH_NOQA_ASKED:
+            source = self.source  # reading it may find it changed, with new facts
+            if self.flags & (ANYWHERE if anywhere else LOCAL):
+                return True
+            self.flags |= HH_NOQA_ASKED | (HH_NOQA if names_hh_in_noqa(source) else 0)
+            if self.reader is not None:
+                self.reader.remember(self)
+        return bool(self.flags & HH_NOQA)
 
     def unchanged_source(self) -> bytes | None:
         """Its bytes, as they were checked; None if unreadable or changed since."""

@@ -150,3 +150,24 @@ def test_a_source_changed_after_its_check_is_not_shown(tmp_path: Path) -> None:
     assert sources.get(touched) == HH001_SOURCE.encode()
     # No lines to show, rather than the wrong ones.
     assert sources.get(changed) is None
+
+
+def test_turning_on_hh100_reads_the_files_whose_noqa_comments_were_never_asked_about(
+    tmp_path: Path,
+) -> None:
+    """Whether a file's `noqa` comments name an HH code is asked only when HH100 is on (it costs a
+    search of every file read): a later run with HH100 reads the files not asked about yet."""
+    root = tmp_path / "project"
+    write(root, {"app/stale.py": "x = 1  # noqa: HH001\n", "app/plain.py": "x = 1\n"})
+    time.sleep(_SETTLED)
+    without, counts = _run(root)
+    assert counts == (0, 0, 0, 2)
+    assert "HH100" not in without.stdout
+    with_hh100, counts = _run(root, "--extend-select", "HH100")
+    assert counts == (1, 0, 0, 2)
+    assert "app/stale.py:1:" in with_hh100.stdout
+    assert "HH100" in with_hh100.stdout
+    # Asked once, the answer is kept with the file's other facts.
+    again, counts = _run(root, "--extend-select", "HH100")
+    assert counts == (0, 1, 0, 0)  # (as above: the count leaves out reading lines to show)
+    assert again.stdout == with_hh100.stdout
