@@ -66,8 +66,8 @@ def needs_checking(source: bytes, enabled: frozenset[str], *, anywhere: bool = F
 
 
 def names_hh_in_noqa(source: bytes) -> bool:
-    """Whether a `noqa` comment may name an HH code (what HH100 judges). Asked of every file read:
-    a case-insensitive expression has no fast search, so the code's letters are looked for first."""
+    """Whether a `noqa` comment may name an HH code (what HH100 judges). A case-insensitive
+    expression has no fast search, so the code's letters are looked for first."""
     return b"HH" in source and _HH_NOQA.search(source) is not None
 
 
