@@ -15,8 +15,10 @@ binding a looked-up name in the module scope, directly or through ``global`` in 
 name it looks up is spelled in a statement it reads (string annotations included), so: a statement
 is kept if it spans a rule line, or if it may bind a word spelled in a kept statement. What a
 statement may bind is over-estimated: every identifier in its text, except for a single ``def`` or
-``class`` without ``global`` or ``:=`` in it, which binds its name. Keeping more than needed
-changes nothing: the full tree has those statements too.
+``class`` without ``global`` or ``:=`` in it, which binds its name, and a plain assignment to one
+name (``name = value`` or ``name: annotation = value``, with no other ``=`` nor ``;`` after the
+first), which binds that name. Keeping more than needed changes nothing: the full tree has those
+statements too.
 
 Where statements start is read with a lexer written as one regular expression (strings, comments,
 brackets, backslash continuations), so a line of code inside a string or inside brackets is never
@@ -131,6 +133,9 @@ _DECORATOR: Final = "@"
 _QUOTES: Final = ("'", '"')
 _MAY_BIND_MORE: Final = ("global", ":=")  # a function declaring a name global binds it
 _IDENTIFIER: Final = re.compile(r"\w+")
+# A chunk starting as a plain assignment to one name; what follows it must hold no `=` nor `;`.
+_ASSIGNMENT: Final = re.compile(r"(?P<name>[^\W\d]\w*+)[ \t]*+(?::[^=;\r\n#]*+)?=(?!=)")
+_OTHER_STATEMENT: Final = re.compile(r"[=;]")
 # Hard keywords can never be bound; soft ones (`match`, `type`, `_`) can.
 _KEYWORDS: Final = frozenset(keyword.kwlist)
 _COOKIE: Final = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII | re.MULTILINE)
@@ -270,33 +275,56 @@ def _needed(
     kept = _spanning(chunks, rule_lines)
     if all(kept) and len(text) < _BATCH_SIZE:
         return None  # nothing to leave out, nor to parse in batches: a full parse is the same
-    # Which chunks may bind each name, then the closure from the rule lines' chunks. (The
-    # engine's hot path for large files: locals and tuple unpacking rather than attributes.)
+    # The words the kept chunks spell, and what each other chunk may bind: one name, or the words
+    # of its text. (The engine's hot path for large files: set operations over lists of words, so
+    # that no Python code runs per word.)
     words = _word_finder(text)
+    ascii = text.isascii()
     anywhere = _binds_more(text)
-    binders: dict[str, list[int]] = {}
+    needed: set[str] = set()
+    unread: list[tuple[int, str | list[str]]] = []
     for index, (start, end, _, _, defines) in enumerate(chunks):
         if kept[index]:
-            continue
-        if defines is not None and not (anywhere and _binds_more(text, start, end)):
-            binders.setdefault(defines, []).append(index)
+            needed.update(words(start, end))
+        elif defines is not None and not (anywhere and _binds_more(text, start, end)):
+            unread.append((index, defines if ascii else unicodedata.normalize("NFKC", defines)))
         elif text.startswith(_QUOTES, start) and not _string_binds(text, start, end, anywhere):
             continue  # a docstring, or another expression starting with a string: binds nothing
         else:
-            for name in words(start, end):
-                binders.setdefault(name, []).append(index)
-    seen = set(_KEYWORDS)  # never bound
-    pending = [index for index, keep in enumerate(kept) if keep]
-    while pending:
-        start, end, *_ = chunks[pending.pop()]
-        for name in words(start, end):
-            if name not in seen:
-                seen.add(name)
-                for index in binders.pop(name, ()):
-                    if not kept[index]:
-                        kept[index] = True
-                        pending.append(index)
+            unread.append((index, _assigned_name(text, start, end, words) or words(start, end)))
+    needed -= _KEYWORDS  # never bound
+    # Keep every chunk that may bind a needed word, with the words it spells, until none is left.
+    grew = True
+    while grew:
+        grew = False
+        still: list[tuple[int, str | list[str]]] = []
+        for index, binds in unread:
+            if binds in needed if type(binds) is str else not needed.isdisjoint(binds):
+                kept[index] = True
+                start, end, *_ = chunks[index]
+                needed.update(words(start, end))
+                needed -= _KEYWORDS
+                grew = True
+            else:
+                still.append((index, binds))
+        unread = still
     return text, chunks, kept
+
+
+def _assigned_name(
+    text: str, start: int, end: int, words: Callable[[int, int], list[str]]
+) -> str | None:
+    """The one name a chunk binds if it is a plain assignment to a name (`name = value`, or
+    `name: annotation = value`); None for any other target (`a, b = ...`, `a.b = ...`), or with
+    another `=` or a `;` after the first `=` (`a = b = c`, `f(x=1)`, `:=`, `==`, `a = 1; b = 2`):
+    the chunk may then bind every word it spells."""
+    assignment = _ASSIGNMENT.match(text, start, end)
+    if assignment is None or _OTHER_STATEMENT.search(text, assignment.end(), end) is not None:
+        return None
+    names = words(*assignment.span("name"))  # as Python reads it (NFKC)
+    if len(names) != 1 or names[0] in _KEYWORDS:
+        return None  # `try: x = 1` is no assignment to `try`
+    return names[0]
 
 
 def _masked(text: str, chunks: list[Chunk], kept: list[bool], start: int, stop: int) -> str:

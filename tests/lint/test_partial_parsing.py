@@ -258,6 +258,35 @@ TRICKY = {
         HEAD + "class HoneyHiveTracer:\n    pass\nt = HoneyHiveTracer()\nt.create_session()\n",
         [],
     ),
+    # A plain assignment binds only its name; any other form may bind every word it spells.
+    "a class named in fullwidth letters": (
+        HEAD
+        + "t0 = HoneyHiveTracer.init()\nclass \uff28older:\n    tracer = t0\n"
+        + "x = 1\nHolder.tracer.create_session()\n",
+        [(6, "HH002")],
+    ),
+    "an assignment after `try:` on its line": (
+        HEAD
+        + "t0 = HoneyHiveTracer.init()\ntry: t = t0\nexcept ImportError: pass\n"
+        + "t.create_session()\n",
+        [(5, "HH002")],
+    ),
+    "a chained assignment": (
+        HEAD + "t0 = HoneyHiveTracer.init()\nx = t = t0\nt.create_session()\n",
+        [(4, "HH002")],
+    ),
+    "a tuple target": (
+        HEAD + "t0 = HoneyHiveTracer.init()\nx, t = 1, t0\nt.create_session()\n",
+        [(4, "HH002")],
+    ),
+    "an assignment after another and a semicolon": (
+        HEAD + "t0 = HoneyHiveTracer.init()\nx = 1; t = t0\nt.create_session()\n",
+        [(4, "HH002")],
+    ),
+    "an annotated assignment": (
+        HEAD + "t0 = HoneyHiveTracer.init()\nt: object = t0\nt.create_session()\n",
+        [(4, "HH002")],
+    ),
     "CRLF line ends": (
         (HEAD + "t = HoneyHiveTracer.init()\nx = 1\nt.create_session()\n").replace("\n", "\r\n"),
         [(4, "HH002")],
@@ -275,6 +304,14 @@ def test_sources_that_trip_a_text_reading_give_the_findings_of_a_full_parse(case
 def test_the_tricky_sources_do_leave_statements_out() -> None:
     left_out = [case for case, (source, _) in TRICKY.items() if is_partial(source + "x = 1\n")]
     assert len(left_out) >= len(TRICKY) - 2, sorted(set(TRICKY) - set(left_out))
+
+
+def test_an_assignment_that_only_mentions_a_needed_name_is_left_out() -> None:
+    source = HEAD + "t = HoneyHiveTracer.init()\nlog = make_logger(t)\nt.create_session()\n"
+    needed = partial.needed_source(source, hot_lines(source))
+    assert needed is not None
+    assert needed.splitlines()[2] == ""  # `log = ...` binds `log`, which nothing reads
+    assert codes(source) == [(4, "HH002")]
 
 
 DOUBTFUL = {
