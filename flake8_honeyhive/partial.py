@@ -185,22 +185,29 @@ def top_level_chunks(text: str) -> list[Chunk] | None:
     where they start is not certain."""
     padded = "\n" + text  # see _IS_F; offsets in `padded` are one more than in `text`
     chunks: list[Chunk] = []
+    # Locals for the loop, which runs once per statement of every file parsed in part.
+    append, count, chunk_at, new_chunk = chunks.append, padded.count, _CHUNK.match, tuple.__new__
     position, size, line = 1, len(padded), 1
     decorators: tuple[int, int] | None = None  # (offset, line) where decorators start
     while position < size:
-        match = _CHUNK.match(padded, position) or _BLANKS.match(padded, position)
-        end = match.end() if match else position
+        match = chunk_at(padded, position)
+        defines = None
+        if match is None:
+            match = _BLANKS.match(padded, position)
+        else:
+            defines = match.group("name")
+        end = match.end() if match is not None else position
         if end == position:
             return None
-        newlines = padded.count("\n", position, end)
-        if padded.startswith(_DECORATOR, position):
+        newlines = count("\n", position, end)
+        if padded[position] == _DECORATOR:
             decorators = decorators or (position, line)
         else:
             start, first = decorators or (position, line)
-            defines = match.group("name") if match.re is _CHUNK else None  # type: ignore[union-attr]
             if decorators is not None and defines is None:
                 return None  # a decorator over something else than a definition: not Python
-            chunks.append(Chunk(start - 1, end - 1, first, line + newlines - first, defines))
+            fields = (start - 1, end - 1, first, line + newlines - first, defines)
+            append(new_chunk(Chunk, fields))
             decorators = None
         position, line = end, line + newlines
     return None if decorators is not None else chunks
