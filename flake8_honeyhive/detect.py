@@ -183,7 +183,7 @@ class _Candidates:
                 value = getattr(node, field, None)
                 items: list[object] = value if type(value) is list else [value]
                 for item in items:
-                    if not isinstance(item, ast.AST):
+                    if type(item) in _HOLDS_NOTHING or not isinstance(item, ast.AST):
                         continue
                     first: int | None = getattr(item, "lineno", None)
                     if first is None or type(item) in _DECORATED:
@@ -205,6 +205,8 @@ _LEAF_FIELDS: Final = frozenset(
     {"ctx", "op", "id", "attr", "arg", "name", "names", "module", "level", "kind", "conversion"}
 )
 _DECORATED: Final = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# Nodes that are never a candidate and hold none (most nodes on a rule line): not walked into.
+_HOLDS_NOTHING: Final = frozenset({ast.Name, ast.Constant})
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
