@@ -42,7 +42,7 @@ class ProjectJob(NamedTuple):
     held: HeldBack
     project: Summaries
     package: str
-    key: bytes  # its cache key: its content and those summaries
+    key: bytes  # its cache key: its content and those summaries (empty without a cache)
 
 
 class CrossModule:
@@ -131,10 +131,12 @@ class CrossModule:
                         for module in sorted(reached)
                         if self.summaries[module]
                     )
-            key = held.file.digest
-            if project:
-                # repr, not marshal: marshal's bytes depend on which strings are shared.
-                key = blake2b(key + repr(project).encode(), digest_size=16).digest()
+            key = b""  # without a cache, no key is asked for: the file is not hashed
+            if self.cache is not None:
+                key = held.file.digest
+                if project:
+                    # repr, not marshal: marshal's bytes depend on which strings are shared.
+                    key = blake2b(key + repr(project).encode(), digest_size=16).digest()
             named = self.index.name_of(held.file.path)
             yield ProjectJob(held, project, named[1] if named else "", key)
 

@@ -315,7 +315,7 @@ class _Pool:
         # The engine and its statement lexer (~20 ms of imports and regular expressions to
         # compile) load here once, and the forked workers inherit them, instead of each loading
         # them again. (The engine loads the lexer only when it first parses a file.)
-        import flake8_honeyhive.checker  # noqa: F401, PLC0415
+        import flake8_honeyhive.checker  # noqa: PLC0415
         import flake8_honeyhive.partial  # noqa: F401, PLC0415
 
         context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
