@@ -1,5 +1,5 @@
 """`python -m flake8_honeyhive.cli`."""
 
-from flake8_honeyhive.cli import main
+from flake8_honeyhive.cli import console_main
 
-raise SystemExit(main())
+console_main()

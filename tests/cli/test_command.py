@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -324,6 +325,36 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 1
     assert first.startswith(b"many.py:3:1: HH001 ")
     assert stderr == b""
+
+
+def test_the_whole_report_arrives_before_the_command_exits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command exits without the interpreter's teardown (`console_main`): what it buffered
+    must be written first, however much it is, by the script and by `python -m` alike."""
+    calls = "".join(f't.enrich_session(session_id="{n}")\n' for n in range(2000))
+    write(tmp_path, {"many.py": IMPORT + TRACER + calls})
+    # Buffered, as for a user (a test runner may set PYTHONUNBUFFERED).
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    runs = [
+        subprocess.run(
+            [*command, "--output-format", "concise"],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for command in ([str(SCRIPT)], [sys.executable, "-m", "flake8_honeyhive.cli"])
+    ]
+    monkeypatch.chdir(tmp_path)
+    assert main(["--output-format", "concise"]) == 1
+    in_process = capsys.readouterr().out
+    lines = runs[0].stdout.splitlines()
+    assert sum(line.startswith("many.py:") for line in lines) == 2000
+    assert "Found 2000 errors." in lines  # the summary, written last
+    assert [run.returncode for run in runs] == [1, 1]
+    assert runs[0].stdout == runs[1].stdout == in_process
 
 
 def test_ctrl_c_exits_130_without_a_traceback(
