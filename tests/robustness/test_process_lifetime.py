@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -56,12 +57,24 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+# A terminal's foreground job gets Ctrl-C, but a job started in the background by a script
+# inherits SIGINT ignored, and Python then leaves it ignored (as `nohup` relies on). The tests may
+# run as such a job (`.ci/run &`): the command is started with SIGINT at its default, as from a
+# terminal, by a wrapper that resets it and replaces itself with the command (same process).
+_AS_A_FOREGROUND_JOB = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 @pytest.fixture
 def started(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], list[int]]]:
     """The command checking two slow files on two workers, once both workers run."""
     write(tmp_path, {"a.py": SLOW_FILE, "b.py": SLOW_FILE})
     command = subprocess.Popen(
-        [str(SCRIPT), "--jobs", "2", "."],
+        [*_AS_A_FOREGROUND_JOB, str(SCRIPT), "--jobs", "2", "."],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
