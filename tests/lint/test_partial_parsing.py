@@ -184,6 +184,59 @@ def test_statements_start_where_the_parser_says_across_the_standard_library() ->
     assert certain >= checked * 0.95  # doubt is allowed, but must stay rare
 
 
+def _with_tracer_calls_on_its_names(source: str) -> str | None:
+    """The module with the SDK imported, a tracer made, and calls the rules judge made on its
+    module-level names: whatever those names hold (an assignment, a def, a class, an import) is
+    then resolved, so every statement binding them must be kept. None if it does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            body = ast.parse(source).body
+    except (SyntaxError, ValueError):
+        return None
+    names = [
+        target.id
+        for node in body
+        for target in getattr(node, "targets", [getattr(node, "target", None)])
+        if isinstance(target, ast.Name)
+    ]
+    names += [node.name for node in body if isinstance(node, ast.FunctionDef | ast.ClassDef)]
+    names += [
+        (alias.asname or alias.name).partition(".")[0]
+        for node in body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    ]
+    calls = "".join(
+        f"{name}.create_session()\n{name}.enrich_session(session_id='s')\n"
+        for name in dict.fromkeys(names)
+        if name != "*"
+    )
+    return HEAD + "t0 = HoneyHiveTracer.init()\n" + source + "\n" + calls
+
+
+def test_the_standard_library_with_calls_on_its_names_gives_the_findings_of_a_full_parse() -> None:
+    checked = left_out = reported = 0
+    for path in _stdlib_sample(120):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, ValueError):
+            continue
+        source = _with_tracer_calls_on_its_names(text)
+        if source is None:
+            continue  # the test suite's deliberately broken files
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            findings = check_source(source)
+            assert findings == full(source), path
+        checked += 1
+        reported += len(findings)
+        left_out += partial.needed_source(source, hot_lines(source)) is not None
+    assert checked > 100
+    assert left_out > checked * 0.9  # the comparison is of partial parses
+    assert reported > 100
+
+
 TRICKY = {
     "code at column 0 inside a string": (
         HEAD
