@@ -90,7 +90,7 @@ def report_section(plan: Plan, corpus: Corpus) -> list[Row]:
     real = autofix.compute_fixes
 
     def without() -> float:
-        autofix.compute_fixes = lambda text, findings, tree=None: [None] * len(findings)
+        autofix.compute_fixes = lambda source, findings, tree=None: [None] * len(findings)
         try:
             return _check_all(jobs)
         finally:

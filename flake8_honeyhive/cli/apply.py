@@ -12,7 +12,6 @@ from flake8_honeyhive.cli.noqa import NoqaError, Suppressions, locate_inline
 from flake8_honeyhive.cli.output import Report
 from flake8_honeyhive.cli.streams import ErrorOutput, error, warn
 from flake8_honeyhive.fixes.model import SAFE, Edit, Fix, apply_fixes
-from flake8_honeyhive.fixes.text import SourceMap
 from flake8_honeyhive.rules import HH100
 
 __all__ = ["add_noqa", "print_fixed_stdin", "unified_diff", "write_fixes"]
@@ -99,7 +98,7 @@ def directive_edits(
 ) -> tuple[list[Edit], list[int]]:
     """The edits that add the diagnostics' codes to the directives of their rows (one edit per
     row), and the rows whose invalid directive makes that impossible."""
-    source = SourceMap(text.text)
+    source = text.source_map
     comments = Suppressions(text.text, text.lines).by_row if "#" in text.text else {}
     codes_by_row: dict[int, list[str]] = {}
     for diagnostic in diagnostics:

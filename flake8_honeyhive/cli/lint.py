@@ -161,7 +161,7 @@ def lint_source(job: FileJob, source: bytes) -> FileOutcome:
     if text.encoding is not None and any(map(_may_have_a_fix, reported)):
         from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
 
-        fixes = compute_fixes(text.text, reported, checked.tree)
+        fixes = compute_fixes(text.source_map, reported, checked.tree)
         diagnostics = [d._replace(fix=fix) for d, fix in zip(diagnostics, fixes, strict=True)]
     if hygiene and suppressions is not None:
         from flake8_honeyhive.cli.unused_noqa import unused_noqa  # noqa: PLC0415

@@ -33,7 +33,7 @@ def unused_noqa(
     code) pairs whose findings a line directive suppressed, `enabled` the file's rules."""
     if suppressions.exempts(HH100.code):
         return []
-    source = SourceMap(text.text)
+    source = text.source_map
     diagnostics = []
     for comment, directive in suppressions.directives():
         codes = [span.code for span in directive.codes if _OURS.fullmatch(span.code)]

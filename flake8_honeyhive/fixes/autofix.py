@@ -114,16 +114,17 @@ Span = tuple[int, int, int, int]
 
 
 def compute_fixes(
-    text: str, findings: Sequence[Finding], tree: ast.Module | None = None
+    source: SourceMap, findings: Sequence[Finding], tree: ast.Module | None = None
 ) -> list[Fix | None]:
-    """The fix of each finding in `text` (the module's decoded source), or None.
+    """The fix of each finding in `source.text` (the module's decoded source), or None.
 
     `tree` is the one the findings came from, if the caller has it: the engine's tree holds
     every statement a fix reads (those on a finding's line, the module's honeyhive imports, and
-    whatever binds a name they spell), at a full parse's positions. Without it, `text` is parsed.
+    whatever binds a name they spell), at a full parse's positions. Without it, the text is parsed.
     """
     if not findings:
         return []
+    text = source.text
     if tree is None:
         try:
             with warnings.catch_warnings():
@@ -133,7 +134,7 @@ def compute_fixes(
             return [None] * len(findings)
     module = module_info(tree, text)
     try:
-        fixer = _Fixer(module, SourceMap(text), sorted({finding.line for finding in findings}))
+        fixer = _Fixer(module, source, sorted({finding.line for finding in findings}))
         return [fixer.fix(finding) for finding in findings]
     except RecursionError:
         return [None] * len(findings)

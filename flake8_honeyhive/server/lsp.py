@@ -117,7 +117,7 @@ class HoneyHiveServer(LanguageServer):
             buffer = self.lint(uri)
         except (ConfigError, UnknownSelectorError):
             return []  # already said when the diagnostics were published
-        source = SourceMap(buffer.text.text)
+        source = buffer.text.source_map
         actions: list[types.CodeAction] = []
         if _wanted(only, types.CodeActionKind.QuickFix.value):
             by_place: dict[tuple[str, int, int], Diagnostic] = {}

@@ -536,8 +536,9 @@ def _fixes_from_both_trees(source: bytes) -> tuple[list[Fix | None], list[Fix | 
     """The fixes computed on the engine's tree (what `honeyhive-lint` does) and on a full parse."""
     from flake8_honeyhive.checker import check_module  # noqa: PLC0415
     from flake8_honeyhive.fixes.autofix import compute_fixes  # noqa: PLC0415
+    from flake8_honeyhive.fixes.text import SourceMap  # noqa: PLC0415
 
-    text = source.decode("utf-8-sig")
+    text = SourceMap(source.decode("utf-8-sig"))
     findings, tree = check_module(source)
     return compute_fixes(text, findings, tree), compute_fixes(text, findings)
 
